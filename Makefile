@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make build` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup build test check bench clean
+
+# Re-install only when the project's dependency list or the system-deps script changed.
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+build: setup
+	$(PY) build.py $(ARGS)
+
+check: setup
+	$(PY) build.py check
+
+test: setup
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PYTHON) ../shared/tools/own_words.py content templates
+
+clean:
+	rm -rf output

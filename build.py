@@ -1,0 +1,4 @@
+"""Build the leaflets: `python build.py --help`."""
+from leaflets.cli import main
+
+raise SystemExit(main())
