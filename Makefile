@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build test check bench clean
+.PHONY: setup build test check bench clean translations
 
 # Re-install only when the project's dependency list or the system-deps script changed.
 $(STAMP): pyproject.toml scripts/system-deps.sh
@@ -28,3 +28,9 @@ test: setup
 
 clean:
 	rm -rf output
+
+# Extract UI strings from templates and code, and merge them into every catalog.
+translations: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .
+	for lang in $$(ls locales | grep -v messages.pot); do \
+	  $(VENV)/bin/pybabel update --no-fuzzy-matching -i locales/messages.pot -d locales -l $$lang; done

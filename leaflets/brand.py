@@ -1,0 +1,213 @@
+"""Brands: `brands/<id>/brand.yml` in Posit's brand.yml format, plus a `leaflets:` extension key.
+
+Guarantees: a Brand returned here only points at files inside its own folder or an installed
+font package, and its colours meet WCAG 2.1 contrast (text 4.5:1, large headings 3:1).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import Problem, SourceLocation, relative
+from .model import Brand
+from .read import Located, load_yaml
+from .validate import model_problems
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Meta(_Strict):
+    name: str
+    link: str = ""
+
+
+class Logo(_Strict):
+    path: str
+    alt: str = Field(min_length=1)
+
+
+class Colors(_Strict):
+    palette: dict[str, str] = {}
+    foreground: str = "#1a1a1a"
+    background: str = "#ffffff"
+    primary: str = "#1f4e79"
+    light: str = "#eef3f8"  # background of callouts and the title band
+
+
+class FontFileSpec(_Strict):
+    path: str
+    weight: int = 400
+    style: Literal["normal", "italic"] = "normal"
+
+
+class FontSpec(_Strict):
+    family: str
+    source: Literal["file", "system", "package"] = "package"
+    files: list[FontFileSpec] = []
+
+
+class Typography(_Strict):
+    fonts: list[FontSpec] = []
+    base: str = "Atkinson Hyperlegible"
+
+
+class Contact(_Strict):
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+
+class Extension(_Strict):
+    contact: Contact = Contact()
+    footer: str = ""
+    paper: Literal["a4", "letter"] = "a4"
+    language: str = "nl"
+
+
+class BrandFile(_Strict):
+    meta: Meta
+    logo: Logo | None = None
+    color: Colors = Colors()
+    typography: Typography = Typography()
+    leaflets: Extension = Extension()
+
+
+HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
+    path = folder / "brand.yml"
+    shown = relative(path, root)
+    if not path.is_file():
+        return None, [Problem(SourceLocation(shown), "brand folder has no brand.yml")]
+    located, problems = load_yaml(path.read_text(encoding="utf-8"), shown)
+    if located is None:
+        return None, problems
+    try:
+        parsed = BrandFile.model_validate(located.data if isinstance(located.data, dict) else {})
+    except ValidationError as exc:
+        return None, model_problems(exc, located)
+    colors, color_problems = _resolve_colors(parsed.color, located)
+    logo, logo_problems = _check_logo(parsed.logo, folder, located)
+    fonts, font_problems = _resolve_fonts(parsed.typography, folder, located)
+    problems = color_problems + logo_problems + font_problems
+    if problems:
+        return None, problems
+    contact = tuple((k, v) for k, v in parsed.leaflets.contact.model_dump().items() if v)
+    return Brand(folder.name, parsed.meta.name, parsed.meta.link, logo, parsed.logo.alt if parsed.logo else "",
+                 colors["foreground"], colors["background"], colors["primary"], colors["light"],
+                 parsed.typography.base, fonts, contact, parsed.leaflets.footer, folder,
+                 SourceLocation(shown, 1), parsed.leaflets.language), []
+
+
+# ---------------------------------------------------------------- colour and contrast
+
+def _resolve_colors(colors: Colors, located: Located) -> tuple[dict[str, str], list[Problem]]:
+    out, problems = {}, []
+    for name in ("foreground", "background", "primary", "light"):
+        value = getattr(colors, name)
+        value = colors.palette.get(value, value)
+        if not HEX.match(value):
+            problems.append(Problem(located.at("color", name), f"color.{name} '{value}' is not a #rrggbb colour or palette name"))
+        else:
+            out[name] = _expand(value)
+    if problems:
+        return out, problems
+    # (colour used as text, its background, needed ratio, what it is): WCAG 2.1 1.4.3 / 1.4.11
+    pairs = [("foreground", "background", 4.5), ("primary", "background", 4.5),
+             ("foreground", "light", 4.5), ("background", "primary", 4.5)]
+    for text, back, needed in pairs:
+        ratio = contrast(out[text], out[back])
+        if ratio < needed:
+            problems.append(Problem(located.at("color", text), f"color.{text} {out[text]} on {back} {out[back]} "
+                                    f"has contrast {ratio:.1f}:1 (needs {needed}:1)"))
+    return out, problems
+
+
+def _expand(hex_color: str) -> str:
+    h = hex_color.lower()
+    return "#" + "".join(c * 2 for c in h[1:]) if len(h) == 4 else h
+
+
+def _luminance(hex_color: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# ---------------------------------------------------------------- files: logo and fonts
+
+def _inside(folder: Path, relpath: str) -> Path | None:
+    target = (folder / relpath).resolve()
+    return target if target.is_relative_to(folder.resolve()) else None
+
+
+def _check_logo(logo: Logo | None, folder: Path, located: Located) -> tuple[Path | None, list[Problem]]:
+    if logo is None:
+        return None, []
+    where = located.at("logo", "path")
+    target = _inside(folder, logo.path)
+    if target is None or re.match(r"^[a-z][a-z0-9+.-]*:", logo.path, re.I):
+        return None, [Problem(where, f"logo '{logo.path}' must be a file inside the brand folder")]
+    if not target.is_file():
+        return None, [Problem(where, f"logo '{logo.path}' does not exist")]
+    if target.suffix.lower() not in (".svg", ".png"):
+        return None, [Problem(where, f"logo '{logo.path}' must be SVG or PNG")]
+    if target.stat().st_size > MAX_LOGO_BYTES:
+        return None, [Problem(where, f"logo '{logo.path}' is {target.stat().st_size // 1024} KiB (at most 2048 KiB)")]
+    return target, []
+
+
+def font_package_files(family: str) -> list[tuple[str, int, Path]] | None:
+    """(style, weight, path) of an installed `fontpkg-<family>` package, or None."""
+    module = "fontpkg_" + re.sub(r"[^a-z0-9]+", "_", family.lower()).strip("_")
+    try:
+        package = importlib.import_module(module)
+    except ImportError:
+        return None
+    root = Path(package.__file__).resolve().parent
+    meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+    return [(f["style"], int(f["weight"]), root / f["path"]) for f in meta["files"] if not f.get("variable")]
+
+
+def _resolve_fonts(typography: Typography, folder: Path, located: Located):
+    fonts, problems = [], []
+    declared = typography.fonts or [FontSpec(family=typography.base)]
+    for index, spec in enumerate(declared):
+        where = located.at("typography", "fonts", index)
+        if spec.source == "file":
+            for fi, f in enumerate(spec.files):
+                target = _inside(folder, f.path)
+                if target is None or not target.is_file() or target.suffix.lower() not in (".ttf", ".otf", ".woff", ".woff2"):
+                    problems.append(Problem(located.at("typography", "fonts", index, "files", fi),
+                                            f"font file '{f.path}' must be a .ttf/.otf/.woff file inside the brand folder"))
+                else:
+                    fonts.append((spec.family, f.style, f.weight, target))
+        elif spec.source == "package":
+            files = font_package_files(spec.family)
+            if files is None:
+                problems.append(Problem(where, f"font '{spec.family}' is not installed: add 'fontpkg-"
+                                        f"{re.sub(r'[^a-z0-9]+', '-', spec.family.lower())}' to pyproject.toml"))
+            else:
+                fonts += [(spec.family, style, weight, path) for style, weight, path in files]
+    if typography.base not in {f.family for f in declared}:
+        problems.append(Problem(located.at("typography", "base"), f"base font '{typography.base}' is not declared in typography.fonts"))
+    return tuple(fonts), problems

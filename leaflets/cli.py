@@ -1,0 +1,165 @@
+"""Command line: the only place that prints and decides the exit code.
+
+    python build.py [build] [--leaflet ID]... [--language CODE]... [--jobs N] [--strict]
+    python build.py check
+    python build.py verify FILE.pdf...
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import Problem
+
+COMMANDS = ("build", "check", "verify")
+DESCRIPTION = """\
+Make accessible, print-ready PDF leaflets from the Markdown files in content/.
+
+Running it without a command builds every leaflet, for every audience, language, brand and
+paper format, into output/<brand>/<language>/<leaflet>-<audience>-<format>.pdf. Only PDFs
+whose content, brand, templates or styles changed since the last build are made again.
+
+examples:
+  python build.py                              build everything that changed
+  python build.py --leaflet faq --language nl  only the Dutch FAQ leaflets
+  python build.py check                        check all content without making PDFs
+  python build.py verify output/default/nl/faq-patient-a4.pdf
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--project", type=Path, default=Path.cwd(), metavar="DIR",
+                        help="project folder with content/, brands/, templates/ (default: current folder)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="make PDFs (the default command)",
+                                description="Make the PDFs that are out of date.")
+    pick = build.add_argument_group("choose what to build (repeat an option for several; default: all)")
+    pick.add_argument("--leaflet", action="append", default=[], metavar="ID", help="leaflet id, e.g. faq, exercise")
+    pick.add_argument("--audience", action="append", default=[], metavar="ID", help="patient or professional")
+    pick.add_argument("--language", action="append", default=[], metavar="CODE", help="language code, e.g. nl, en")
+    pick.add_argument("--brand", action="append", default=[], metavar="ID", help="brand folder name under brands/")
+    pick.add_argument("--format", action="append", default=[], metavar="ID", help="paper format, e.g. a4")
+    build.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="PDFs made at the same time (default: %(default)s, one per processor core)")
+    build.add_argument("--force", action="store_true", help="rebuild every PDF, even unchanged ones")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors (non-zero exit)")
+    build.add_argument("--quiet", "-q", action="store_true", help="no progress bar; only problems and the summary")
+
+    check = commands.add_parser("check", help="check content, leaflet.yaml and brands without making PDFs")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors (non-zero exit)")
+
+    verify = commands.add_parser("verify", help="check PDF files against PDF/UA-1 (ISO 14289-1)")
+    verify.add_argument("files", nargs="+", type=Path, metavar="FILE.pdf")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first not in COMMANDS and not {"-h", "--help"} & set(argv[:1]):
+        argv = _insert_default_command(argv)
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        args = _parser().parse_args(_insert_default_command(argv))
+    return {"build": cmd_build, "check": cmd_check, "verify": cmd_verify}[args.command](args)
+
+
+def _insert_default_command(argv: list[str]) -> list[str]:
+    # `--project DIR` belongs before the command; everything else is a build option.
+    if argv[:1] == ["--project"] and len(argv) >= 2:
+        return argv[:2] + ["build"] + argv[2:]
+    return ["build"] + argv
+
+
+def _print_problems(problems: list[Problem]) -> tuple[int, int]:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(p.is_error for p in problems)
+    return errors, len(problems) - errors
+
+
+def cmd_build(args) -> int:
+    from .expand import Selection
+    from .pipeline import build
+
+    if args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    selection = Selection(*(tuple(x) for x in (args.leaflet, args.audience, args.language, args.brand, args.format)))
+    with _progress(quiet=args.quiet) as progress:
+        report = build(args.project, selection, jobs=args.jobs, progress=progress, force=args.force)
+    errors, warnings = _print_problems(report.problems)
+    total = len(report.built) + len(report.skipped) + len(report.failed)
+    print(f"Built {len(report.built)}/{total} PDFs ({report.pages} pages), skipped {len(report.skipped)} unchanged, "
+          f"{len(report.failed)} failed, {errors} errors, {warnings} warnings in {report.seconds:.1f} s. "
+          f"Output: {args.project.resolve() / 'output'}")
+    return 1 if errors or report.failed or (args.strict and warnings) else 0
+
+
+def cmd_check(args) -> int:
+    from .project import load_project
+
+    project, problems = load_project(args.project)
+    errors, warnings = _print_problems(problems)
+    documents = sum(len(l.documents) for l in project.leaflets)
+    print(f"Checked {len(project.leaflets)} leaflets ({documents} language files) and {len(project.brands)} brands: "
+          f"{errors} errors, {warnings} warnings.")
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def cmd_verify(args) -> int:
+    from .verify import verify_pdf
+
+    failed = 0
+    for path in args.files:
+        if not path.is_file():
+            print(f"{path}: error: no such file", file=sys.stderr)
+            failed += 1
+            continue
+        facts, findings = verify_pdf(path)
+        for finding in findings:
+            print(f"{path}: error: {finding}", file=sys.stderr)
+        if findings:
+            failed += 1
+        else:
+            print(f"{path}: PDF/UA-1 checks passed ({facts.pages} pages, /Lang {facts.language}, "
+                  f"{len(facts.headings)} headings, {facts.bookmarks} bookmarks)")
+    print(f"Verified {len(args.files)} files: {len(args.files) - failed} passed, {failed} failed.")
+    return 1 if failed else 0
+
+
+class _progress:
+    """A rich progress bar on a terminal; silent when quiet or not a terminal (CI logs)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar = None
+
+    def __enter__(self):
+        if self.quiet:
+            return None
+        if not self.enabled:  # a log, not a terminal: one line per finished PDF
+            def log(message: str, done: int, total: int) -> None:
+                if done:
+                    print(f"[{done}/{total}] {message}", file=sys.stderr, flush=True)
+            return log
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("Typesetting", total=None)
+
+        def update(message: str, done: int, total: int) -> None:
+            self.bar.update(self.task, completed=done, total=total, description=f"Typesetting {message}"[:60])
+        return update
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False

@@ -1,0 +1,47 @@
+"""Expand stage: the build matrix leaflet × audience × language × brand × format → Variants."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Project, Variant
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user asked for; an empty tuple means 'all'."""
+
+    leaflets: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+
+    def unknown(self, project: Project) -> list[str]:
+        """Requested ids that do not exist, as messages naming what does."""
+        known = {
+            "leaflet": {l.meta.id for l in project.leaflets},
+            "audience": {a for l in project.leaflets for a in l.meta.audiences},
+            "language": {d.language for l in project.leaflets for d in l.documents},
+            "brand": {b.id for b in project.brands},
+            "format": {f.id for f in project.formats},
+        }
+        asked = dict(zip(known, (self.leaflets, self.audiences, self.languages, self.brands, self.formats)))
+        return [f"unknown {kind} '{value}' (known: {', '.join(sorted(known[kind]))})"
+                for kind, values in asked.items() for value in values if value not in known[kind]]
+
+
+def _pick(wanted: tuple[str, ...], available) -> list[str]:
+    return [a for a in available if not wanted or a in wanted]
+
+
+def expand(project: Project, selection: Selection) -> list[Variant]:
+    variants = []
+    for leaflet in project.leaflets:
+        if selection.leaflets and leaflet.meta.id not in selection.leaflets:
+            continue
+        for audience in _pick(selection.audiences, leaflet.meta.audiences):
+            for language in _pick(selection.languages, [d.language for d in leaflet.documents]):
+                for brand in _pick(selection.brands, [b.id for b in project.brands]):
+                    for fmt in _pick(selection.formats, [f.id for f in project.formats]):
+                        variants.append(Variant(leaflet.meta.id, audience, language, brand, fmt))
+    return sorted(variants)

@@ -1,0 +1,52 @@
+"""UI strings through gettext (babel catalogs in locales/<lang>/LC_MESSAGES/messages.po) and
+locale-aware dates, numbers and quotation marks.
+
+Catalogs are compiled in memory from the .po files, so editing a .po needs no separate step.
+"""
+from __future__ import annotations
+
+import gettext
+from datetime import date
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+
+@lru_cache(maxsize=None)
+def translations(locales_dir: Path, language: str) -> gettext.NullTranslations:
+    """The compiled catalog for `language`, or English source strings when there is none."""
+    po = locales_dir / language / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return gettext.NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def long_date(value: date, language: str) -> str:
+    """'25 november 2026' (nl), 'November 25, 2026' (en)."""
+    return format_date(value, format="long", locale=language)
+
+
+# CLDR's primary quotation marks (babel does not expose them); others fall back to “ ”.
+QUOTES = {"nl": ("“", "”"), "en": ("“", "”"), "de": ("„", "“"), "fr": ("«\u202f", "\u202f»"),
+          "ar": ("”", "“"), "tr": ("“", "”")}
+
+
+def quotes(language: str) -> tuple[str, str]:
+    """The language's own primary quotation marks."""
+    return QUOTES.get(language, ("“", "”"))
+
+
+def text_direction(language: str) -> str:
+    """'rtl' or 'ltr', from CLDR via babel."""
+    return Locale.parse(language).text_direction

@@ -1,0 +1,163 @@
+"""The content model: frozen, typed values with no I/O. Every value keeps where it came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import SourceLocation
+
+AUDIENCES = ("patient", "professional")
+
+
+@dataclass(frozen=True, order=True)
+class Variant:
+    """One PDF to build: ids only, so it is hashable, sortable and readable as a test id."""
+
+    leaflet: str
+    audience: str
+    language: str
+    brand: str
+    format: str
+
+    def __str__(self) -> str:
+        return f"{self.leaflet}/{self.audience}/{self.language}/{self.brand}/{self.format}"
+
+    @property
+    def output_path(self) -> str:
+        """Where the PDF goes, relative to output/."""
+        return f"{self.brand}/{self.language}/{self.leaflet}-{self.audience}-{self.format}.pdf"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A publication that facts in the leaflet come from."""
+
+    key: str
+    title: str
+    publisher: str
+    year: int
+    authors: str = ""
+    url: str = ""
+    doi: str = ""
+    pmid: str = ""
+    where: SourceLocation = SourceLocation("")
+
+
+@dataclass(frozen=True)
+class LeafletMeta:
+    """Facts about a leaflet that do not change per language (content/<id>/leaflet.yaml)."""
+
+    id: str
+    version: str
+    published: date
+    review_by: date
+    owner: str
+    source_language: str
+    audiences: tuple[str, ...]
+    sources: tuple[Source, ...]
+    where: SourceLocation
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """A run of plain Markdown between blocks."""
+
+    text: str
+    where: SourceLocation
+    kind: str = "markdown"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A structured block (`/// kind | title`). `options` is the block type's own typed model."""
+
+    kind: str
+    title: str
+    options: object
+    children: tuple["Node", ...]
+    where: SourceLocation
+
+
+Node = Markdown | Block
+
+
+@dataclass(frozen=True)
+class Document:
+    """One language version of one leaflet (content/<id>/<lang>.md), validated."""
+
+    leaflet: str
+    language: str
+    title: str
+    summary: str
+    keywords: tuple[str, ...]
+    translation_of: str | None
+    body: tuple[Node, ...]
+    path: Path
+    where: SourceLocation
+    source_hash: str = ""  # sha256 of the source file bytes: cache keys, translation staleness
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    """A leaflet family: its metadata plus every language it is written in."""
+
+    meta: LeafletMeta
+    documents: tuple[Document, ...]
+    folder: Path
+
+    def document(self, language: str) -> Document | None:
+        return next((d for d in self.documents if d.language == language), None)
+
+
+@dataclass(frozen=True)
+class Brand:
+    """An organisation's look and contact details (brands/<id>/brand.yml, Posit brand.yml keys)."""
+
+    id: str
+    name: str
+    link: str
+    logo: Path | None
+    logo_alt: str
+    foreground: str
+    background: str
+    primary: str
+    accent_background: str
+    font_family: str
+    font_files: tuple[tuple[str, str, int, Path], ...]  # (family, style, weight, file)
+    contact: tuple[tuple[str, str], ...]  # (label key, value): address, phone, email, website
+    footer: str
+    folder: Path
+    where: SourceLocation
+    default_language: str = "nl"
+
+
+@dataclass(frozen=True)
+class Format:
+    """A paper format: one registry entry plus its stylesheet."""
+
+    id: str
+    page: str  # CSS @page size
+    css: str  # file under styles/
+    description: str
+    min_body_pt: float = 11.0
+    words_per_page: int = 420  # for guessing whether a contents list is needed
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the build reads, validated."""
+
+    root: Path
+    leaflets: tuple[Leaflet, ...]
+    brands: tuple[Brand, ...]
+    formats: tuple[Format, ...]
+
+    def leaflet(self, leaflet_id: str) -> Leaflet:
+        return next(l for l in self.leaflets if l.meta.id == leaflet_id)
+
+    def brand(self, brand_id: str) -> Brand:
+        return next(b for b in self.brands if b.id == brand_id)
+
+    def format(self, format_id: str) -> Format:
+        return next(f for f in self.formats if f.id == format_id)

@@ -1,0 +1,166 @@
+"""The build, top to bottom. This is the only code that knows the order of the stages.
+
+    load (read + validate) → expand → render (HTML) → typeset + verify (workers) → write
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import Problem, SourceLocation
+from .expand import Selection, expand
+from .model import Project, Variant
+from .project import load_project
+from .render import Rendered, render
+from .typeset import Job, JobResult
+from .worker import run_job, warm_up
+from .write import ManifestEntry, atomic_write, entry_dict, load_cache, save_state, sha256_bytes, sha256_file
+
+Progress = Callable[[str, int, int], None]  # (message, done, total)
+
+
+@dataclass
+class BuildReport:
+    problems: list[Problem] = field(default_factory=list)
+    built: list[Variant] = field(default_factory=list)
+    skipped: list[Variant] = field(default_factory=list)
+    failed: list[Variant] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not any(p.is_error for p in self.problems)
+
+
+def build(root: Path, selection: Selection = Selection(), jobs: int | None = None,
+          executor: Executor | None = None, progress: Progress | None = None, force: bool = False) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport()
+    project, report.problems = load_project(root)
+    report.problems += [Problem(SourceLocation("command line"), m) for m in selection.unknown(project)]
+    variants = expand(project, selection)
+    # Render every variant's HTML in this process: it is cheap (~20 ms) and its hash is the
+    # cache key, so unchanged variants are skipped before any worker starts.
+    rendered = [render(project, v) for v in variants]
+    output = project.root / "output"
+    _remove_stale_temp_files(output)
+    cache = load_cache(output)
+    keys = {r.variant: input_key(r) for r in rendered}
+    todo = [r for r in rendered if force or not _up_to_date(output, cache, r.variant, keys[r.variant])]
+    report.skipped = [r.variant for r in rendered if r not in todo]
+    by_id = {str(r.variant): r for r in todo}
+    for result in _typeset_all(project, todo, jobs, executor, progress):
+        variant = by_id[result.variant_id].variant
+        report.problems += [Problem(variant, message, severity) for severity, message in result.messages]
+        if result.pdf is None or any(severity == "error" for severity, _ in result.messages):
+            report.failed.append(variant)  # the last good PDF stays where it is
+            continue
+        atomic_write(output / variant.output_path, result.pdf)
+        title = project.leaflet(variant.leaflet).document(variant.language).title
+        entry = ManifestEntry(variant.output_path, variant.leaflet, variant.audience, variant.language,
+                              variant.brand, variant.format, title, result.pages, sha256_bytes(result.pdf))
+        cache[variant.output_path] = {"key": keys[variant], "entry": entry_dict(entry)}
+        report.built.append(variant)
+        report.pages += result.pages
+    if variants or cache:
+        save_state(output, cache)
+    report.built.sort()
+    report.failed.sort()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# ---------------------------------------------------------------- cache keys
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of this package's source and WeasyPrint's version: new code means new PDFs."""
+    from importlib.metadata import version
+    digest = hashlib.sha256(version("weasyprint").encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _file_hash(path: Path, mtime_ns: int, size: int) -> str:
+    return sha256_file(path) or "missing"
+
+
+def input_key(rendered: Rendered) -> str:
+    """Everything that shapes the PDF: the HTML (content, templates, styles, brand values, UI
+    strings are all in it), every file it pulls in, and the code."""
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(str(rendered.variant).encode())
+    digest.update(rendered.html.encode())
+    digest.update((rendered.html_with_toc or "").encode())
+    for path in rendered.resources:
+        stat = path.stat() if path.exists() else None
+        digest.update(str(path).encode())
+        digest.update(_file_hash(path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0).encode())
+    return digest.hexdigest()
+
+
+def _up_to_date(output: Path, cache: dict, variant: Variant, key: str) -> bool:
+    known = cache.get(variant.output_path)
+    if not known or known.get("key") != key:
+        return False
+    return sha256_file(output / variant.output_path) == known["entry"]["sha256"]  # intact on disk
+
+
+def _remove_stale_temp_files(output: Path) -> None:
+    """Leftovers of a build that was killed mid-write; never a finished PDF."""
+    if output.is_dir():
+        for tmp in output.rglob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- typesetting in workers
+
+def _job(project: Project, rendered: Rendered) -> Job:
+    variant = rendered.variant
+    brand = project.brand(variant.brand)
+    roots = {project.root / "templates", project.root / "styles", project.leaflet(variant.leaflet).folder, brand.folder}
+    roots |= {path.parent for *_, path in brand.font_files}
+    fmt = project.format(variant.format)
+    guess_toc = rendered.words > 4 * fmt.words_per_page
+    return Job(str(variant), rendered.html, rendered.html_with_toc, rendered.base_url,
+               tuple(sorted(str(r.resolve()) for r in roots)), str(variant), guess_toc)
+
+
+def _typeset_all(project: Project, todo: list[Rendered], jobs: int | None, executor: Executor | None,
+                 progress: Progress | None):
+    """Yield JobResults as they finish; longest variants start first so workers end together."""
+    work = [_job(project, r) for r in sorted(todo, key=lambda r: -r.words)]
+    total = len(work)
+    if progress:
+        progress("typesetting", 0, total)
+    if not work:
+        return
+    jobs = jobs or os.cpu_count() or 1
+    own = executor is None and jobs > 1 and total > 1
+    if executor is None and not own:
+        for done, job in enumerate(work, 1):
+            result = run_job(job)
+            if progress:
+                progress(job.variant_id, done, total)
+            yield result
+        return
+    pool = executor or ProcessPoolExecutor(max_workers=min(jobs, total), initializer=warm_up)
+    try:
+        futures = [pool.submit(run_job, job) for job in work]
+        for done, future in enumerate(as_completed(futures), 1):
+            result = future.result()
+            if progress:
+                progress(result.variant_id, done, total)
+            yield result
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)

@@ -1,0 +1,203 @@
+"""Render stage: one validated Document + brand + format + audience → one HTML string.
+
+Pure and cheap (no PDF work): the same HTML feeds the PDF and a browser preview. Jinja2 runs
+with autoescape and StrictUndefined; Markdown goes through `markup`, which removes raw HTML.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .blocks import BLOCKS
+from .i18n import long_date, quotes, text_direction, translations
+from .markup import CITATION, MarkupContext, inline, short_url, to_html
+from .model import Block, Document, Format, Leaflet, Markdown, Node, Project, Source, Variant
+
+LINK_ITEM = re.compile(r"^\s*[-*+]\s*\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)\s*$")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The HTML of one variant, and every file it will make the typesetter read."""
+
+    variant: Variant
+    html: str
+    html_with_toc: str | None  # the same with a contents list, when the leaflet has sections
+    base_url: str
+    resources: tuple[Path, ...]
+    words: int
+
+
+# ---------------------------------------------------------------- audience selection
+
+def for_audience(nodes: tuple[Node, ...], audience: str) -> tuple[Node, ...]:
+    """Drop other audiences' blocks and unwrap this audience's, at every depth."""
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Block) and node.kind == "audience":
+            if node.title == audience:
+                out += for_audience(node.children, audience)
+        elif isinstance(node, Block):
+            out.append(Block(node.kind, node.title, node.options, for_audience(node.children, audience), node.where))
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def citation_order(nodes: tuple[Node, ...]) -> list[str]:
+    """Source keys in order of first citation (depth-first, as printed)."""
+    order: list[str] = []
+    for node in nodes:
+        texts = [node.text] if isinstance(node, Markdown) else [node.title]
+        for text in texts:
+            for match in CITATION.finditer(text):
+                order += [k for k in re.findall(r"@([\w:-]+)", match[0]) if k not in order]
+        if isinstance(node, Block):
+            order += [k for k in citation_order(node.children) if k not in order]
+    return order
+
+
+def numbered_sources(sources: tuple[Source, ...], cited: list[str]) -> list[tuple[int, Source]]:
+    """Cited sources first, in citation order; the rest after, so every source is listed."""
+    by_key = {s.key: s for s in sources}
+    ordered = [by_key[k] for k in cited] + [s for s in sources if s.key not in cited]
+    return list(enumerate(ordered, 1))
+
+
+# ---------------------------------------------------------------- body
+
+class BodyRenderer:
+    """Renders nodes top to bottom, tracking the heading level so block headings nest right."""
+
+    def __init__(self, env: Environment, ctx: MarkupContext, gettext):
+        self.env, self.ctx, self._ = env, ctx, gettext
+        self.level = 1
+        self.toc: list[tuple[str, str]] = []
+        self.used_ids: set[str] = set()
+
+    def nodes(self, nodes: tuple[Node, ...]) -> Markup:
+        return Markup("\n").join(self.node(n) for n in nodes)
+
+    def node(self, node: Node) -> Markup:
+        return self.markdown(node) if isinstance(node, Markdown) else self.block(node)
+
+    def markdown(self, node: Markdown) -> Markup:
+        seen = len(self.ctx.headings)
+        html = to_html(node.text, self.ctx)
+        for level, anchor, text in self.ctx.headings[seen:]:
+            self.level = level
+            self.used_ids.add(anchor)
+            if level == 2:
+                self.toc.append((anchor, text))
+        return Markup(html)
+
+    def anchor(self, block: Block) -> str:
+        wanted = getattr(block.options, "id", None) or re.sub(r"[^a-z0-9]+", "-", block.title.lower()).strip("-") or block.kind
+        anchor, n = wanted, 1
+        while anchor in self.used_ids:
+            n += 1
+            anchor = f"{wanted}-{n}"
+        self.used_ids.add(anchor)
+        return anchor
+
+    def block(self, block: Block) -> Markup:
+        spec = BLOCKS[block.kind]
+        outer = self.level
+        level = {"section": 2, "nested": min(outer + 1, 6)}.get(spec.heading)
+        anchor = self.anchor(block)
+        title = Markup(inline(block.title, self.ctx)) if block.title else Markup("")
+        if level == 2:
+            self.toc.append((anchor, re.sub(r"<[^>]+>", "", str(title))))
+        if level:
+            self.level = level
+        children = self.nodes(block.children)
+        self.level = 2 if spec.heading == "section" else outer
+        extra = getattr(self, "extra_" + block.kind.replace("-", "_"), lambda b: {})(block)
+        return Markup(self.env.get_template(spec.template).render(
+            block=block, title=title, level=level, anchor=anchor, children=children, **extra))
+
+    # -- per-kind extras: data a template needs beyond title and children
+    def _items(self, block: Block) -> list[tuple[str, str]]:
+        text = "\n".join(c.text for c in block.children if isinstance(c, Markdown))
+        return [(m[1], m[2]) for line in text.splitlines() if (m := LINK_ITEM.match(line))]
+
+    def extra_links(self, block: Block) -> dict:
+        items = []
+        for label, url in self._items(block):
+            qr = segno.make(url, error="m")
+            items.append({"label": Markup(inline(label, self.ctx)), "url": url, "short": short_url(url),
+                          "qr": qr.svg_data_uri(scale=4, border=2)})
+        return {"items": items}
+
+    def extra_see_also(self, block: Block) -> dict:
+        items = []
+        for label, href in self._items(block):
+            kind = "leaflet" if href.startswith("leaflet:") else "internal" if href.startswith("#") else "external"
+            items.append({"label": Markup(inline(label, self.ctx)), "href": href, "kind": kind,
+                          "leaflet": self.ctx.leaflet_titles.get(href[8:], "") if kind == "leaflet" else ""})
+        return {"items": items}
+
+
+# ---------------------------------------------------------------- the document
+
+@lru_cache(maxsize=4)
+def environment(templates: Path, locales: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
+                      autoescape=lambda name: not (name or "").endswith(".css.j2"),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(value: str) -> str:
+    """A quoted CSS string that cannot break out of its declaration or the <style> element."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;!?-_()/'’+&@" else f"\\{ord(c):x} " for c in str(value))
+    return f'"{escaped}"'
+
+
+@lru_cache(maxsize=32)
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def render(project: Project, variant: Variant) -> Rendered:
+    """HTML for one variant (with and, for sectioned leaflets, without a contents list)."""
+    leaflet = project.leaflet(variant.leaflet)
+    document = leaflet.document(variant.language)
+    brand, fmt = project.brand(variant.brand), project.format(variant.format)
+    env = environment(project.root / "templates", project.root / "locales")
+    gettext_ = translations(project.root / "locales", variant.language)
+    env.install_gettext_translations(gettext_, newstyle=True)
+    body = for_audience(document.body, variant.audience)
+    cited = citation_order(body)
+    titles = {l.meta.id: (l.document(variant.language) or l.documents[0]).title for l in project.leaflets}
+    ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language))
+    renderer = BodyRenderer(env, ctx, gettext_.gettext)
+    body_html = renderer.nodes(body)
+    images = _images(body_html, leaflet.folder)
+    context = dict(
+        variant=variant, doc=document, meta=leaflet.meta, brand=brand, format=fmt, body=body_html,
+        toc=renderer.toc, sources=numbered_sources(leaflet.meta.sources, cited),
+        dates={"published": long_date(leaflet.meta.published, variant.language),
+               "review_by": long_date(leaflet.meta.review_by, variant.language)},
+        direction=text_direction(variant.language), lang=variant.language,
+    )
+    # Stylesheets are project files, not content: trusted, joined as they are.
+    static = "\n".join(_read(project.root / "styles" / name) for name in ("base.css", "blocks.css", fmt.css))
+    css = env.get_template("page.css.j2").render(**context, static=static)
+    page = env.get_template("document.html.j2")
+    html = page.render(**context, css=Markup(css), with_toc=False)
+    with_toc = page.render(**context, css=Markup(css), with_toc=True) if len(renderer.toc) >= 2 else None
+    resources = tuple(sorted({*(f[3] for f in brand.font_files), *([brand.logo] if brand.logo else []), *images}))
+    words = len(re.sub(r"<[^>]+>", " ", body_html).split())
+    return Rendered(variant, html, with_toc, leaflet.folder.resolve().as_uri() + "/", resources, words)
+
+
+def _images(html: str, folder: Path) -> list[Path]:
+    return [(folder / src).resolve() for src in re.findall(r'<img [^>]*src="(?!data:)([^"]+)"', html)]

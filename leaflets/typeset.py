@@ -1,0 +1,115 @@
+"""Typeset stage: HTML → PDF/UA-1 bytes with WeasyPrint, reading only allowed files.
+
+This module is what a worker process imports; `import weasyprint` (~0.5 s) happens once per
+worker. A job is a plain picklable value, so any concurrent.futures Executor can run it.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+MAX_DATA_URL = 512 * 1024  # QR codes are ~10 KiB; anything near this is hostile or a mistake
+MAX_FILE = 8 * 1024 * 1024
+PAGES_FOR_CONTENTS = 4  # a contents list for leaflets over four pages
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything needed to make one PDF; no project access required."""
+
+    variant_id: str
+    html: str
+    html_with_toc: str | None
+    base_url: str
+    allowed_roots: tuple[str, ...]
+    identifier: str
+    guess_toc: bool
+
+
+@dataclass
+class JobResult:
+    variant_id: str
+    pdf: bytes | None
+    pages: int = 0
+    toc: bool = False
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (severity, message)
+
+
+class GuardedFetcher(URLFetcher):
+    """Serves files under the allowed roots and small data: URLs; refuses everything else."""
+
+    def __init__(self, roots: tuple[str, ...]):
+        super().__init__(allowed_protocols={"file", "data"})
+        self.roots = tuple(Path(r).resolve() for r in roots)
+        self.refused: list[str] = []
+
+    def refuse(self, url: str, why: str):
+        shown = url if len(url) < 120 else url[:100] + "…"
+        self.refused.append(f"refused to load '{shown}': {why}")
+        raise URLFetchingError(why)
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            if len(url) > MAX_DATA_URL:
+                self.refuse(url, f"data: URL larger than {MAX_DATA_URL // 1024} KiB")
+            return super().fetch(url, headers)
+        if scheme != "file":
+            self.refuse(url, "only files inside the project and brand folder may be read (no network)")
+        path = Path(unquote(urlparse(url).path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            self.refuse(url, "file is outside the project's content, templates, styles, brand and font folders")
+        if not path.is_file():
+            self.refuse(url, "file does not exist")
+        if path.stat().st_size > MAX_FILE:
+            self.refuse(url, f"file is larger than {MAX_FILE // (1024 * 1024)} MiB")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, str]] = []
+
+    def emit(self, record):
+        severity = "error" if record.levelno >= logging.ERROR else "warning"
+        self.records.append((severity, f"WeasyPrint: {record.getMessage()}"))
+
+
+OPTIONS = dict(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+def _render(html: str, job: Job, fetcher: GuardedFetcher):
+    document = weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(**OPTIONS)
+    return document
+
+
+def typeset(job: Job) -> JobResult:
+    """Lay out the variant, choose with/without contents list by page count, write PDF bytes."""
+    fetcher = GuardedFetcher(job.allowed_roots)
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        use_toc = job.guess_toc and job.html_with_toc is not None
+        document = _render(job.html_with_toc if use_toc else job.html, job, fetcher)
+        if use_toc and len(document.pages) <= PAGES_FOR_CONTENTS + 1:
+            plain = _render(job.html, job, fetcher)
+            if len(plain.pages) <= PAGES_FOR_CONTENTS:
+                document, use_toc = plain, False
+        elif not use_toc and job.html_with_toc is not None and len(document.pages) > PAGES_FOR_CONTENTS:
+            document, use_toc = _render(job.html_with_toc, job, fetcher), True
+        identifier = hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode()
+        pdf = document.write_pdf(pdf_identifier=identifier, **OPTIONS)
+    finally:
+        logger.removeHandler(collect)
+    messages = collect.records + [("error", r) for r in fetcher.refused]
+    return JobResult(job.variant_id, pdf, len(document.pages), use_toc, messages)

@@ -1,0 +1,315 @@
+"""Validate stage: raw structures → typed model, collecting *every* problem with its location.
+
+Guarantees: a Document or LeafletMeta returned here satisfies the content rules (known block
+kinds and options, required titles and children, headings in order, unique ids, alt text on
+every image, known citation keys and cross-reference targets). Problems are never raised.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .blocks import BLOCKS, ID_PATTERN, BlockSpec
+from .errors import Problem, SourceLocation
+from .model import AUDIENCES, Block, Document, LeafletMeta, Markdown, Node, Source
+from .read import Located, RawBlock, RawDocument
+
+
+# ---------------------------------------------------------------- pydantic → located problems
+
+def model_problems(exc: ValidationError, located: Located, prefix: tuple = (), what: str = "",
+                   model: type[BaseModel] | None = None) -> list[Problem]:
+    """Turn pydantic errors into `file:line: message` problems, one per error."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        name = ".".join(str(p) for p in loc) or what
+        where = located.at(*prefix, *loc)
+        kind = err["type"]
+        if kind == "missing":
+            message = f"{what}needs '{name}'"
+            choices = _literal_choices(model, loc[0]) if model and loc else ""
+            if choices:
+                message += f" (one of: {choices})"
+        elif kind == "extra_forbidden":
+            message = f"{what}has no field '{name}'"
+        elif kind == "literal_error":
+            message = f"'{name}' must be one of: {_choices(err)}, not '{err['input']}'"
+        elif kind == "string_pattern_mismatch":
+            message = f"'{name}' must be lower-case letters, digits and '-', not '{err['input']}'"
+        else:
+            message = f"'{name}': {err['msg'].lower()}"
+        problems.append(Problem(where, message))
+    return problems
+
+
+def _choices(err: dict) -> str:
+    expected = (err.get("ctx") or {}).get("expected", "")
+    return ", ".join(c.strip(" '") for c in re.split(r",| or ", expected) if c.strip(" '"))
+
+
+def _literal_choices(model: type[BaseModel], name: object) -> str:
+    """'a, b, c' when the field is a Literal of strings, so a missing value lists its choices."""
+    info = model.model_fields.get(str(name))
+    args = getattr(info.annotation, "__args__", ()) if info else ()
+    return ", ".join(args) if args and all(isinstance(a, str) for a in args) else ""
+
+
+# ---------------------------------------------------------------- leaflet.yaml
+
+class SourceFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(pattern=r"^[A-Za-z0-9][\w-]*$")
+    title: str
+    publisher: str
+    year: int
+    authors: str = ""
+    url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    doi: str = Field(default="", pattern=r"^(10\.\S+)?$")
+    pmid: str = Field(default="", pattern=r"^\d*$")
+
+
+class LeafletFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: str
+    published: date
+    review_by: date
+    owner: str
+    source_language: str = Field(pattern=r"^[a-z]{2,3}$")
+    audiences: list[Literal["patient", "professional"]] = Field(min_length=1)
+    sources: list[SourceFile] = Field(min_length=1)
+
+
+def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[LeafletMeta | None, list[Problem]]:
+    if located is None:
+        return None, []
+    data = located.data if isinstance(located.data, dict) else {}
+    if "pmid" in str(data):  # YAML reads unquoted PMIDs as ints; accept them as text
+        for source in data.get("sources") or []:
+            if isinstance(source, dict) and isinstance(source.get("pmid"), int):
+                source["pmid"] = str(source["pmid"])
+    try:
+        parsed = LeafletFile.model_validate(data)
+    except ValidationError as exc:
+        return None, model_problems(exc, located)
+    problems = []
+    if parsed.review_by <= parsed.published:
+        problems.append(Problem(located.at("review_by"), "review_by must be after published"))
+    keys = [s.key for s in parsed.sources]
+    for index, key in enumerate(keys):
+        if key in keys[:index]:
+            problems.append(Problem(located.at("sources", index, "key"), f"source key '{key}' is used twice"))
+    sources = tuple(Source(**s.model_dump(), where=located.at("sources", i)) for i, s in enumerate(parsed.sources))
+    meta = LeafletMeta(leaflet_id, parsed.version, parsed.published, parsed.review_by, parsed.owner,
+                       parsed.source_language, tuple(parsed.audiences), sources, SourceLocation(located.path, 1))
+    return (None if problems else meta), problems
+
+
+# ---------------------------------------------------------------- <lang>.md front matter
+
+class FrontMatter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1)
+    summary: str = ""
+    keywords: list[str] = []
+    translation_of: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
+    source_version: str | None = None
+
+
+# ---------------------------------------------------------------- the body
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{\s*#([^}\s]+)\s*\})?\s*#*\s*$")
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+CITATION = re.compile(r"\[@([\w:-]+(?:\s*;\s*@[\w:-]+)*)\]")
+RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(\s[^>]*)?>")
+LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)")
+
+
+class BodyChecker:
+    """Walks one document's blocks in order, checking them and the document-wide rules."""
+
+    def __init__(self, path: str, folder: Path, source_keys: set[str], leaflet_ids: set[str]):
+        self.path, self.folder = path, folder
+        self.source_keys, self.leaflet_ids = source_keys, leaflet_ids
+        self.problems: list[Problem] = []
+        self.ids: dict[str, int] = {}
+        self.links: list[tuple[str, int]] = []  # (#target, line) to resolve at the end
+        self.level = 1  # level of the last heading seen (the title is level 1)
+
+    def at(self, line: int) -> SourceLocation:
+        return SourceLocation(self.path, line)
+
+    def error(self, line: int, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.at(line), message, severity))
+
+    # -- nodes
+    def nodes(self, raw: list[RawBlock], parent: str | None) -> tuple[Node, ...]:
+        out = []
+        for item in raw:
+            node = self.markdown(item) if item.kind == "markdown" else self.block(item, parent)
+            if node is not None:
+                out.append(node)
+        return tuple(out)
+
+    def markdown(self, raw: RawBlock) -> Markdown:
+        for offset, line in enumerate(raw.text.splitlines()):
+            self.markdown_line(line, raw.line + offset)
+        return Markdown(raw.text, self.at(raw.line))
+
+    def markdown_line(self, line: str, number: int) -> None:
+        if match := HEADING.match(line):
+            self.heading(len(match[1]), match[3], number)
+        for alt, src in IMAGE.findall(line):
+            self.image(alt, src, number)
+        for match in CITATION.finditer(line):
+            for key in re.findall(r"@([\w:-]+)", match[1]):
+                if key not in self.source_keys:
+                    self.error(number, f"citation '@{key}' is not in leaflet.yaml sources (known: {', '.join(sorted(self.source_keys))})")
+        for text, href in LINK.findall(line):
+            self.link(href, number)
+        if RAW_HTML.search(line):
+            self.error(number, "raw HTML is not allowed and will be printed as text", "warning")
+
+    def heading(self, level: int, anchor: str | None, line: int) -> None:
+        if level == 1:
+            self.error(line, "level-1 heading '#' is not allowed in the body: the title comes from front matter; start at '##'")
+        elif level > self.level + 1:
+            self.error(line, f"heading level {level} skips level {self.level + 1} (previous heading is level {self.level})")
+        self.level = level
+        if anchor:
+            self.define_id(anchor, line)
+
+    def define_id(self, anchor: str, line: int) -> None:
+        if not re.match(ID_PATTERN, anchor):
+            self.error(line, f"id '{anchor}' must be lower-case letters, digits and '-'")
+        elif anchor in self.ids:
+            self.error(line, f"id '{anchor}' is already used at line {self.ids[anchor]}")
+        else:
+            self.ids[anchor] = line
+
+    def image(self, alt: str, src: str, line: int) -> None:
+        name = src.rsplit("/", 1)[-1]
+        if not alt.strip():
+            self.error(line, f"image '{name}' has no alt text: describe it inside ![...]")
+        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+            self.error(line, f"image '{src}' must be a file in the leaflet folder, not a URL")
+            return
+        target = (self.folder / src).resolve()
+        if not target.is_relative_to(self.folder.resolve()):
+            self.error(line, f"image '{src}' is outside the leaflet folder")
+        elif not target.is_file():
+            self.error(line, f"image '{src}' does not exist")
+        elif target.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+            self.error(line, f"image '{src}' must be SVG, PNG or JPEG")
+
+    def link(self, href: str, line: int) -> None:
+        if href.startswith("#"):
+            self.links.append((href[1:], line))
+        elif href.startswith("leaflet:"):
+            if href[8:] not in self.leaflet_ids:
+                self.error(line, f"link to unknown leaflet '{href[8:]}' (known: {', '.join(sorted(self.leaflet_ids))})")
+        elif not re.match(r"^(https?://[^\s]+|mailto:[^\s@]+@[^\s]+)$", href):
+            self.error(line, f"link '{href}' must be https://, http://, mailto:, #id or leaflet:id")
+
+    # -- blocks
+    def block(self, raw: RawBlock, parent: str | None) -> Block | None:
+        spec = BLOCKS.get(raw.kind)
+        if spec is None:
+            self.error(raw.line, f"unknown block type '{raw.kind}' (known: {', '.join(sorted(BLOCKS))})")
+            return None
+        before = len(self.problems)
+        self.check_title(spec, raw)
+        options = self.check_options(spec, raw)
+        if spec.parents is not None and parent not in spec.parents:
+            self.error(raw.line, f"block '{raw.kind}' belongs inside {' or '.join(sorted(spec.parents))}")
+        if spec.heading == "section":
+            self.level = 2
+        elif spec.heading == "nested":
+            self.level += 1
+        if options is not None and getattr(options, "id", None):
+            self.define_id(options.id, raw.line)
+        level = self.level
+        children = self.nodes(raw.children, raw.kind)
+        self.check_children(spec, raw, children)
+        if spec.heading == "nested":
+            self.level = level - 1
+        if len(self.problems) > before and any(p.is_error for p in self.problems[before:]):
+            return None
+        return Block(raw.kind, raw.title, options, children, self.at(raw.line))
+
+    def check_title(self, spec: BlockSpec, raw: RawBlock) -> None:
+        if spec.title == "required" and not raw.title:
+            self.error(raw.line, f"block '{raw.kind}' needs a title: '/// {raw.kind} | ...'")
+        elif spec.title == "none" and raw.title:
+            self.error(raw.line, f"block '{raw.kind}' takes no title")
+        elif spec.title_choices and raw.title and raw.title not in spec.title_choices:
+            self.error(raw.line, f"unknown {raw.kind} '{raw.title}' (one of: {', '.join(spec.title_choices)})")
+
+    def check_options(self, spec: BlockSpec, raw: RawBlock) -> object | None:
+        located = raw.options or Located({}, {}, self.path)
+        if not isinstance(located.data, dict):
+            self.error(raw.line + 1, f"options of block '{raw.kind}' must be 'key: value' lines")
+            return None
+        try:
+            return spec.options.model_validate(located.data)
+        except ValidationError as exc:
+            for problem in model_problems(exc, located, what=f"block '{raw.kind}' ", model=spec.options):
+                where = problem.where if located.lines else self.at(raw.line)
+                self.problems.append(Problem(where, problem.message))
+            return None
+
+    def check_children(self, spec: BlockSpec, raw: RawBlock, children: tuple[Node, ...]) -> None:
+        flat = list(_through_audience(children))
+        if spec.children is not None:
+            for child in flat:
+                if isinstance(child, Markdown) and not spec.markdown:
+                    continue
+                if isinstance(child, Block) and child.kind not in spec.children:
+                    allowed = ", ".join(sorted(spec.children)) or "no blocks"
+                    self.error(child.where.line, f"block '{child.kind}' is not allowed inside '{raw.kind}' (allowed: {allowed})")
+        for kind in spec.required:
+            count = sum(1 for c in flat if isinstance(c, Block) and c.kind == kind)
+            if count != 1:
+                self.error(raw.line, f"block '{raw.kind}' needs exactly one '{kind}' block, found {count}")
+
+    def finish(self) -> None:
+        for target, line in self.links:
+            if target not in self.ids:
+                self.error(line, f"cross-reference '#{target}' points to no heading, category or question id in this file")
+
+
+def _through_audience(children: tuple[Node, ...]):
+    """Audience blocks are transparent for structure rules: check what they contain."""
+    for child in children:
+        if isinstance(child, Block) and child.kind == "audience":
+            yield from _through_audience(child.children)
+        else:
+            yield child
+
+
+def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Path,
+                      source_keys: set[str], leaflet_ids: set[str]) -> tuple[Document | None, list[Problem]]:
+    """Front matter and body of one `<lang>.md`."""
+    if raw.front is None:
+        return None, []
+    try:
+        front = FrontMatter.model_validate(raw.front.data if isinstance(raw.front.data, dict) else {})
+    except ValidationError as exc:
+        problems = model_problems(exc, raw.front)
+        front = None
+    else:
+        problems = []
+    checker = BodyChecker(raw.path, file.parent, source_keys, leaflet_ids)
+    body = checker.nodes(raw.body, None)
+    checker.finish()
+    problems += checker.problems
+    if front is None or any(p.is_error for p in problems):
+        return None, problems
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    return Document(leaflet_id, language, front.title, front.summary, tuple(front.keywords),
+                    front.translation_of, body, file, SourceLocation(raw.path, 1), digest), problems

@@ -1,0 +1,26 @@
+"""What runs in a worker: typeset one variant, then verify the PDF bytes it produced.
+
+`run_job` is a plain function of a picklable `Job`, so a process pool, a thread pool or a
+distributed executor can all run it. `warm_up` is the process pool's initializer: it pays
+WeasyPrint's import and font-config cost once per worker instead of once per PDF.
+"""
+from __future__ import annotations
+
+from .typeset import Job, JobResult, typeset
+from .verify import verify_pdf
+
+
+def warm_up() -> None:
+    import weasyprint  # noqa: F401  (imported for its side effect: a warm worker)
+
+
+def run_job(job: Job) -> JobResult:
+    try:
+        result = typeset(job)
+    except Exception as exc:  # a WeasyPrint crash must fail this variant, not the whole build
+        return JobResult(job.variant_id, None, messages=[("error", f"typesetting failed: {type(exc).__name__}: {exc}")])
+    facts, findings = verify_pdf(result.pdf)
+    result.messages += [("error", str(f)) for f in findings]
+    if facts is not None:
+        result.pages = facts.pages
+    return result
