@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     pick.add_argument("--format", action="append", default=[], metavar="ID", help="paper format, e.g. a4")
     build.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="PDFs made at the same time (default: %(default)s, one per processor core)")
+    build.add_argument("--output", "-o", type=Path, default=None, metavar="DIR",
+                       help="where PDFs, manifest.json and the build cache go (default: output/ in the project)")
     build.add_argument("--force", action="store_true", help="rebuild every PDF, even unchanged ones")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (non-zero exit)")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress bar; only problems and the summary")
@@ -92,12 +94,13 @@ def cmd_build(args) -> int:
         return 2
     selection = Selection(*(tuple(x) for x in (args.leaflet, args.audience, args.language, args.brand, args.format)))
     with _progress(quiet=args.quiet) as progress:
-        report = build(args.project, selection, jobs=args.jobs, progress=progress, force=args.force)
+        report = build(args.project, selection, jobs=args.jobs, progress=progress, force=args.force,
+                       output=args.output)
     errors, warnings = _print_problems(report.problems)
     total = len(report.built) + len(report.skipped) + len(report.failed)
     print(f"Built {len(report.built)}/{total} PDFs ({report.pages} pages), skipped {len(report.skipped)} unchanged, "
           f"{len(report.failed)} failed, {errors} errors, {warnings} warnings in {report.seconds:.1f} s. "
-          f"Output: {args.project.resolve() / 'output'}")
+          f"Output: {(args.output or args.project / 'output').resolve()}")
     return 1 if errors or report.failed or (args.strict and warnings) else 0
 
 

@@ -40,7 +40,8 @@ class BuildReport:
 
 
 def build(root: Path, selection: Selection = Selection(), jobs: int | None = None,
-          executor: Executor | None = None, progress: Progress | None = None, force: bool = False) -> BuildReport:
+          executor: Executor | None = None, progress: Progress | None = None, force: bool = False,
+          output: Path | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     project, report.problems = load_project(root)
@@ -49,7 +50,7 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | None = Non
     # Render every variant's HTML in this process: it is cheap (~20 ms) and its hash is the
     # cache key, so unchanged variants are skipped before any worker starts.
     rendered = [render(project, v) for v in variants]
-    output = project.root / "output"
+    output = (output or project.root / "output").resolve()
     _remove_stale_temp_files(output)
     cache = load_cache(output)
     keys = {r.variant: input_key(r) for r in rendered}
