@@ -62,18 +62,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    first = next((a for a in argv if not a.startswith("-")), None)
-    if first not in COMMANDS and not {"-h", "--help"} & set(argv[:1]):
+    if not set(COMMANDS) & set(argv) and not {"-h", "--help"} & set(argv[:1]):
         argv = _insert_default_command(argv)
     args = _parser().parse_args(argv)
-    if args.command is None:
-        args = _parser().parse_args(_insert_default_command(argv))
     return {"build": cmd_build, "check": cmd_check, "verify": cmd_verify}[args.command](args)
 
 
 def _insert_default_command(argv: list[str]) -> list[str]:
     # `--project DIR` belongs before the command; everything else is a build option.
-    if argv[:1] == ["--project"] and len(argv) >= 2:
+    if argv[:1] == ["--project"]:
         return argv[:2] + ["build"] + argv[2:]
     return ["build"] + argv
 

@@ -36,7 +36,7 @@ class Source:
     key: str
     title: str
     publisher: str
-    year: int
+    year: int | None
     authors: str = ""
     url: str = ""
     doi: str = ""

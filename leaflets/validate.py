@@ -67,7 +67,7 @@ class SourceFile(BaseModel):
     key: str = Field(pattern=r"^[A-Za-z0-9][\w-]*$")
     title: str
     publisher: str
-    year: int
+    year: int | None = None  # left out when the source prints none: never guessed
     authors: str = ""
     url: str = Field(default="", pattern=r"^(https?://\S+)?$")
     doi: str = Field(default="", pattern=r"^(10\.\S+)?$")
@@ -167,7 +167,7 @@ class BodyChecker:
         for alt, src in IMAGE.findall(line):
             self.image(alt, src, number)
         for match in CITATION.finditer(line):
-            for key in re.findall(r"@([\w:-]+)", match[1]):
+            for key in re.findall(r"@([\w:-]+)", match[0]):
                 if key not in self.source_keys:
                     self.error(number, f"citation '@{key}' is not in leaflet.yaml sources (known: {', '.join(sorted(self.source_keys))})")
         for text, href in LINK.findall(line):

@@ -1,0 +1,54 @@
+"""Markdown → safe HTML: what untrusted content can and cannot produce."""
+from leaflets.markup import MarkupContext, inline, sanitize, short_url, to_html
+
+
+def render(text: str, numbers=None) -> str:
+    return to_html(text, MarkupContext(numbers or {}, {"exercise": "Bewegen bij MS"}))
+
+
+def test_raw_script_is_escaped_as_text():
+    html = render("Hallo <script>alert(1)</script>")
+    assert "<script" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_raw_html_block_is_escaped():
+    assert "<div" not in render('<div onclick="x()">blok</div>')
+
+
+def test_javascript_links_lose_their_href():
+    assert "javascript" not in render("[klik](javascript:alert(1))")
+
+
+def test_citations_become_numbered_links_to_the_reference_list():
+    html = render("Zie [@b; @a] en [@a].", {"a": 1, "b": 2})
+    assert '<sup class="cite"><a href="#ref-b">[2]</a><a href="#ref-a">[1]</a></sup>' in html
+    assert html.count('href="#ref-a"') == 2
+
+
+def test_link_to_another_leaflet_becomes_a_citation_not_a_url():
+    html = render("Lees [de folder](leaflet:exercise).")
+    assert '<cite class="leaflet-ref">de folder</cite>' in html
+    assert "leaflet:" not in html
+
+
+def test_heading_ids_come_from_attribute_or_text():
+    ctx = MarkupContext({}, {})
+    to_html("## Eerste kop {#first}\n\n## Tweede kop", ctx)
+    assert ctx.headings == [(2, "first", "Eerste kop"), (2, "tweede-kop", "Tweede kop")]
+
+
+def test_dutch_text_gets_typographic_quotes():
+    assert "“zo”" in render('Hij zei "zo".')
+
+
+def test_inline_titles_have_no_paragraph():
+    assert inline("Mag ik *sporten*?", MarkupContext({}, {})) == "Mag ik <em>sporten</em>?"
+
+
+def test_sanitizer_drops_event_handlers_and_iframes():
+    assert sanitize('<p onclick="x()">a</p><iframe src="file:///etc/hostname"></iframe>') == "<p>a</p>"
+
+
+def test_short_url_is_what_a_reader_types():
+    assert short_url("https://www.ms.nl/") == "www.ms.nl"

@@ -1,0 +1,94 @@
+"""Render stage: audience editions, sources, escaping, and golden HTML snapshots."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from leaflets.model import Variant
+from leaflets.project import load_project
+from leaflets.render import css_string, render
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+
+
+def html_for(project: Path, audience="patient", language="nl") -> str:
+    loaded, problems = load_project(project)
+    assert problems == []
+    return render(loaded, Variant("demo", audience, language, "default", "a4")).html
+
+
+def normalise(html: str) -> str:
+    """Machine-specific file URLs → their file names, so snapshots hold on any machine."""
+    return re.sub(r"file:///[^\"')]*/([^/\"')]+)", r"file:///…/\1", html)
+
+
+def test_patient_edition_leaves_out_professional_text(project):
+    html = html_for(project, "patient")
+    assert "Alleen voor patiënten" in html
+    assert "Alleen voor zorgverleners" not in html
+
+
+def test_professional_edition_leaves_out_patient_text(project):
+    html = html_for(project, "professional")
+    assert "Alleen voor zorgverleners" in html
+    assert "Alleen voor patiënten" not in html
+
+
+def test_cited_sources_are_numbered_first_in_citation_order(project):
+    html = html_for(project, "professional")
+    assert re.search(r'id="ref-alpha"><span class="ref-number">\[1\]', html)
+    assert re.search(r'id="ref-beta"><span class="ref-number">\[2\]', html)
+
+
+def test_every_source_is_listed_even_when_not_cited(project):
+    html = html_for(project, "patient")  # the patient text cites only beta
+    assert 'id="ref-alpha"' in html and 'id="ref-beta"' in html
+
+
+def test_ui_strings_are_translated(project):
+    assert "Voor patiënten" in html_for(project, "patient", "nl")
+    assert "For patients" in html_for(project, "patient", "en")
+
+
+def test_document_language_and_title_are_set(project):
+    html = html_for(project, "patient", "en")
+    assert '<html lang="en" dir="ltr">' in html
+    assert "<title>Demo leaflet</title>" in html
+
+
+def test_dates_are_formatted_for_the_language(project):
+    assert "15 januari 2028" in html_for(project, "patient", "nl")
+    assert "January 15, 2028" in html_for(project, "patient", "en")
+
+
+def test_links_block_prints_short_address_and_qr_with_alt_text(project):
+    html = html_for(project)
+    assert '<a class="link-url" href="https://example.org/info">example.org/info</a>' in html
+    assert 'alt="QR-code voor example.org/info"' in html
+
+
+def test_therapy_verdict_is_shown_in_words_not_only_colour(project):
+    html = html_for(project)
+    assert "meter-3" in html and "<strong>Enig bewijs</strong>" in html
+
+
+def test_block_headings_nest_below_their_section(project):
+    html = html_for(project)
+    assert '<h3 class="question-title">Mag ik sporten?</h3>' in html
+    assert re.search(r'<section class="therapy evidence-some" id="wandelen">\s*<h3>Wandelen</h3>', html)
+
+
+def test_css_strings_cannot_break_out_of_the_stylesheet():
+    assert css_string('a"; } </style><script>') == '"a\\22 ; \\7d  \\3c /style\\3e \\3c script\\3e "'
+
+
+@pytest.mark.parametrize("audience,language", [("patient", "nl"), ("professional", "en")])
+def test_html_matches_golden_snapshot(project, update_golden, audience, language):
+    html = normalise(html_for(project, audience, language))
+    golden = GOLDEN / f"demo-{audience}-{language}.html"
+    if update_golden or not golden.exists():
+        golden.write_text(html, encoding="utf-8")
+        pytest.skip(f"wrote {golden.name}; review and commit it")
+    assert html == golden.read_text(encoding="utf-8"), "HTML changed: review, then run pytest --update-golden"
