@@ -140,7 +140,7 @@ class BodyRenderer:
         for label, href in self._items(block):
             kind = "leaflet" if href.startswith("leaflet:") else "internal" if href.startswith("#") else "external"
             items.append({"label": Markup(inline(label, self.ctx)), "href": href, "kind": kind,
-                          "leaflet": self.ctx.leaflet_titles.get(href[8:], "") if kind == "leaflet" else ""})
+                          "leaflet": self.ctx.leaflet_titles.get(href[8:], href[8:]) if kind == "leaflet" else ""})
         return {"items": items}
 
 
@@ -176,7 +176,7 @@ def render(project: Project, variant: Variant) -> Rendered:
     env.install_gettext_translations(gettext_, newstyle=True)
     body = for_audience(document.body, variant.audience)
     cited = citation_order(body)
-    titles = {l.meta.id: (l.document(variant.language) or l.documents[0]).title for l in project.leaflets}
+    titles = {l.meta.id: (l.document(variant.language) or l.documents[0]).title for l in project.leaflets if l.documents}
     ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language))
     renderer = BodyRenderer(env, ctx, gettext_.gettext)
     body_html = renderer.nodes(body)

@@ -1,0 +1,154 @@
+"""The command line and the build's promises: exit codes, messages, atomic output, caching."""
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from leaflets import pipeline
+from leaflets.cli import main
+from leaflets.expand import Selection
+from leaflets.pipeline import build
+from leaflets.typeset import JobResult
+
+PDF = "output/default/nl/demo-patient-a4.pdf"
+
+
+def run(project: Path, *args: str) -> int:
+    return main(["--project", str(project), *args])
+
+
+def test_help_explains_commands_and_examples(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and "check" in out and "verify" in out
+
+
+def test_build_help_lists_selection_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--leaflet", "--audience", "--language", "--brand", "--format", "--jobs", "--strict"):
+        assert option in out
+
+
+def test_check_on_valid_project_exits_zero(project, capsys):
+    assert run(project, "check") == 0
+    assert "0 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_check_reports_file_and_line_and_exits_one(project, capsys):
+    (project / "content/demo/nl.md").write_text("---\ntitle: X\n---\n## A\n\n![](images/circle.svg)\n")
+    assert run(project, "check") == 1
+    assert "content/demo/nl.md:6: error: image 'circle.svg' has no alt text" in capsys.readouterr().err
+
+
+def test_strict_turns_warnings_into_failure(project):
+    (project / "content/other/nl.md").write_text("---\ntitle: X\n---\n## A\n\n<b>vet</b>\n")
+    assert run(project, "check") == 0
+    assert run(project, "check", "--strict") == 1
+
+
+def test_unknown_selection_exits_one_and_names_known_ids(project, capsys):
+    assert run(project, "--leaflet", "nope", "-q") == 1
+    assert "unknown leaflet 'nope' (known: demo, other)" in capsys.readouterr().err
+
+
+def test_bare_command_builds_and_writes_manifest(project, capsys):
+    assert run(project, "-q", "--leaflet", "demo", "--language", "nl", "--audience", "patient") == 0
+    manifest = json.loads((project / "output/manifest.json").read_text())
+    [entry] = manifest["pdfs"]
+    assert entry["path"] == "default/nl/demo-patient-a4.pdf"
+    assert entry["title"] == "Demofolder" and entry["pages"] >= 1 and len(entry["sha256"]) == 64
+    assert (project / PDF).read_bytes().startswith(b"%PDF-1.7")
+    assert "Built 1/1 PDFs" in capsys.readouterr().out
+
+
+def test_bad_file_fails_the_build_but_other_variants_still_build(project, capsys):
+    (project / "content/other/nl.md").write_text("---\ntitle: X\n---\n## A\n\n/// box\n///\n")
+    assert run(project, "-q", "--language", "nl", "--audience", "patient") == 1
+    assert (project / PDF).is_file()
+    assert not (project / "output/default/nl/other-patient-a4.pdf").exists()
+    assert "content/other/nl.md:6: error: unknown block type 'box'" in capsys.readouterr().err
+
+
+def test_no_op_rebuild_skips_everything_and_rewrites_nothing(project):
+    selection = Selection(leaflets=("demo",), languages=("nl",))
+    first = build(project, selection, jobs=1)
+    assert len(first.built) == 2
+    stamps = {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*.pdf")}
+    second = build(project, selection, jobs=1)
+    assert (second.built, len(second.skipped)) == ([], 2)
+    assert {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*.pdf")} == stamps
+
+
+def test_editing_one_language_rebuilds_only_that_language(project):
+    build(project, Selection(leaflets=("demo",)), jobs=1)
+    path = project / "content/demo/en.md"
+    path.write_text(path.read_text().replace("Gewone tekst", "Plain text"))
+    report = build(project, Selection(leaflets=("demo",)), jobs=1)
+    assert sorted(str(v) for v in report.built) == ["demo/patient/en/default/a4", "demo/professional/en/default/a4"]
+    assert len(report.skipped) == 2
+
+
+def test_damaged_pdf_is_rebuilt_even_when_inputs_are_unchanged(project):
+    selection = Selection(leaflets=("other",))
+    build(project, selection, jobs=1)
+    (project / "output/default/nl/other-patient-a4.pdf").write_bytes(b"%PDF-broken")
+    assert len(build(project, selection, jobs=1).built) == 1
+
+
+def test_failed_variant_keeps_the_last_good_pdf(project, monkeypatch):
+    selection = Selection(leaflets=("other",))
+    build(project, selection, jobs=1)
+    pdf = project / "output/default/nl/other-patient-a4.pdf"
+    good = pdf.read_bytes()
+    monkeypatch.setattr(pipeline, "run_job", lambda job: JobResult(job.variant_id, b"%PDF-half", messages=[("error", "boom")]))
+    report = build(project, selection, jobs=1, force=True)
+    assert [str(v) for v in report.failed] == ["other/patient/nl/default/a4"]
+    assert pdf.read_bytes() == good
+    assert [p.name for p in pdf.parent.iterdir()] == [pdf.name]  # no temp file left behind
+
+
+def test_interrupted_write_leaves_the_old_pdf_and_no_temp_file(project, monkeypatch):
+    selection = Selection(leaflets=("other",))
+    build(project, selection, jobs=1)
+    pdf = project / "output/default/nl/other-patient-a4.pdf"
+    good = pdf.read_bytes()
+
+    def crash(src, dst):
+        raise OSError("disk full")
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        build(project, selection, jobs=1, force=True)
+    monkeypatch.undo()
+    assert pdf.read_bytes() == good
+    assert [p.name for p in pdf.parent.iterdir()] == [pdf.name]
+
+
+def test_same_input_gives_the_same_bytes(project):
+    selection = Selection(leaflets=("other",))
+    build(project, selection, jobs=1)
+    first = (project / "output/default/nl/other-patient-a4.pdf").read_bytes()
+    build(project, selection, jobs=1, force=True)
+    assert (project / "output/default/nl/other-patient-a4.pdf").read_bytes() == first
+
+
+def test_an_executor_passed_in_from_outside_runs_the_build(project):
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        report = build(project, Selection(leaflets=("demo",), languages=("nl",)), executor=executor)
+    assert len(report.built) == 2 and report.ok
+
+
+def test_process_pool_build_matches_serial_build(project, tmp_path):
+    selection = Selection(leaflets=("demo",), languages=("en",))
+    serial = build(project, selection, jobs=1, output=tmp_path / "serial")
+    parallel = build(project, selection, jobs=2, output=tmp_path / "parallel")
+    assert serial.ok and parallel.ok
+    for variant in serial.built:
+        assert (tmp_path / "serial" / variant.output_path).read_bytes() == (tmp_path / "parallel" / variant.output_path).read_bytes()
