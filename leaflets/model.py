@@ -134,7 +134,11 @@ class Brand:
 
 @dataclass(frozen=True)
 class Format:
-    """A paper format: one registry entry plus its stylesheet."""
+    """A paper format: one registry entry plus its stylesheet.
+
+    A format with `imposed_from` is not typeset: it is made from that format's PDF (e.g. the
+    booklet is the A5 PDF imposed two-up for folding) and is a print product, not tagged.
+    """
 
     id: str
     page: str  # CSS @page size
@@ -142,6 +146,11 @@ class Format:
     description: str
     min_body_pt: float = 11.0
     words_per_page: int = 420  # for guessing whether a contents list is needed
+    margins_mm: tuple[float, float, float, float] = (20, 18, 22, 18)  # top, right, bottom, left
+    bleed_mm: float = 0.0
+    crop_marks: bool = False
+    short_footer: bool = False  # only title and page number in the running footer
+    imposed_from: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problem, SourceLocation
 from .expand import Selection, expand
+from .impose import impose_booklet
 from .model import Project, Variant
 from .project import load_project
 from .render import Rendered, render
@@ -47,9 +48,12 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | None = Non
     project, report.problems = load_project(root)
     report.problems += [Problem(SourceLocation("command line"), m) for m in selection.unknown(project)]
     variants = expand(project, selection)
+    imposed = [v for v in variants if project.format(v.format).imposed_from]
+    # An imposed format (booklet) is made from another format's PDF, so that one is typeset too.
+    typeset_variants = sorted({v for v in variants if v not in imposed} | {_imposition_source(project, v) for v in imposed})
     # Render every variant's HTML in this process: it is cheap (~20 ms) and its hash is the
     # cache key, so unchanged variants are skipped before any worker starts.
-    rendered = [render(project, v) for v in variants]
+    rendered = [render(project, v) for v in typeset_variants]
     output = (output or project.root / "output").resolve()
     _remove_stale_temp_files(output)
     cache = load_cache(output)
@@ -63,19 +67,46 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | None = Non
         if result.pdf is None or any(severity == "error" for severity, _ in result.messages):
             report.failed.append(variant)  # the last good PDF stays where it is
             continue
-        atomic_write(output / variant.output_path, result.pdf)
-        title = project.leaflet(variant.leaflet).document(variant.language).title
-        entry = ManifestEntry(variant.output_path, variant.leaflet, variant.audience, variant.language,
-                              variant.brand, variant.format, title, result.pages, sha256_bytes(result.pdf))
-        cache[variant.output_path] = {"key": keys[variant], "entry": entry_dict(entry)}
-        report.built.append(variant)
-        report.pages += result.pages
+        _write(project, output, cache, variant, keys[variant], result.pdf, result.pages, report)
+    for variant in imposed:  # after typesetting: needs the source PDFs on disk
+        _impose(project, output, cache, variant, force, report)
     if variants or cache:
         save_state(output, cache)
     report.built.sort()
     report.failed.sort()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write(project: Project, output: Path, cache: dict, variant: Variant, key: str, pdf: bytes, pages: int,
+           report: BuildReport, imposed_from: str | None = None) -> None:
+    atomic_write(output / variant.output_path, pdf)
+    title = project.leaflet(variant.leaflet).document(variant.language).title
+    entry = ManifestEntry(variant.output_path, variant.leaflet, variant.audience, variant.language,
+                          variant.brand, variant.format, title, pages, sha256_bytes(pdf), imposed_from)
+    cache[variant.output_path] = {"key": key, "entry": entry_dict(entry)}
+    report.built.append(variant)
+    report.pages += pages
+
+
+def _imposition_source(project: Project, variant: Variant) -> Variant:
+    return replace(variant, format=project.format(variant.format).imposed_from)
+
+
+def _impose(project: Project, output: Path, cache: dict, variant: Variant, force: bool, report: BuildReport) -> None:
+    """Make an imposed variant (the booklet) from its source PDF, when that one changed."""
+    source = _imposition_source(project, variant)
+    if source in report.failed or source.output_path not in cache:
+        report.failed.append(variant)
+        report.problems.append(Problem(variant, f"not imposed: its source {source} failed"))
+        return
+    source_sha = cache[source.output_path]["entry"]["sha256"]
+    key = hashlib.sha256((code_version() + source_sha).encode()).hexdigest()
+    if not force and _up_to_date(output, cache, variant, key):
+        report.skipped.append(variant)
+        return
+    pdf, sheets = impose_booklet((output / source.output_path).read_bytes())
+    _write(project, output, cache, variant, key, pdf, sheets, report, imposed_from=source.output_path)
 
 
 # ---------------------------------------------------------------- cache keys

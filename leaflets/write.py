@@ -26,6 +26,7 @@ class ManifestEntry:
     title: str
     pages: int
     sha256: str
+    imposed_from: str | None = None  # for print products made from another PDF (the booklet)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -70,4 +71,4 @@ def save_state(output: Path, cache: dict[str, dict]) -> None:
 
 
 def entry_dict(entry: ManifestEntry) -> dict:
-    return asdict(entry)
+    return {k: v for k, v in asdict(entry).items() if v is not None}
