@@ -70,7 +70,8 @@ class Contact(_Strict):
 class Extension(_Strict):
     contact: Contact = Contact()
     footer: str = ""
-    paper: Literal["a4", "letter"] = "a4"
+    disclaimer: dict[str, str] = {}  # per language: replaces nothing, adds the brand's own note
+    paper: Literal["a4", "letter"] = "a4"  # the brand's office paper; both are built
     language: str = "nl"
 
 
@@ -107,7 +108,8 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
     return Brand(folder.name, parsed.meta.name, parsed.meta.link, logo, parsed.logo.alt if parsed.logo else "",
                  colors["foreground"], colors["background"], colors["primary"], colors["light"],
                  parsed.typography.base, fonts, contact, parsed.leaflets.footer, folder,
-                 SourceLocation(shown, 1), parsed.leaflets.language), []
+                 SourceLocation(shown, 1), parsed.leaflets.language, parsed.leaflets.paper,
+                 tuple(sorted(parsed.leaflets.disclaimer.items()))), []
 
 
 # ---------------------------------------------------------------- colour and contrast
@@ -176,8 +178,11 @@ def _check_logo(logo: Logo | None, folder: Path, located: Located) -> tuple[Path
     return target, []
 
 
-def font_package_files(family: str) -> list[tuple[str, int, Path]] | None:
-    """(style, weight, path) of an installed `fontpkg-<family>` package, or None."""
+def font_package_files(family: str) -> list[tuple[str, str, Path]] | None:
+    """(style, CSS weight, path) of an installed `fontpkg-<family>` package, or None.
+
+    Variable fonts get an empty weight: WeasyPrint 70 rejects a weight range in @font-face, and
+    without one fontconfig serves every weight from the file's own named instances."""
     module = "fontpkg_" + re.sub(r"[^a-z0-9]+", "_", family.lower()).strip("_")
     try:
         package = importlib.import_module(module)
@@ -185,7 +190,7 @@ def font_package_files(family: str) -> list[tuple[str, int, Path]] | None:
         return None
     root = Path(package.__file__).resolve().parent
     meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
-    return [(f["style"], int(f["weight"]), root / f["path"]) for f in meta["files"] if not f.get("variable")]
+    return [(f["style"], "" if f.get("variable") else str(f["weight"]), root / f["path"]) for f in meta["files"]]
 
 
 def _resolve_fonts(typography: Typography, folder: Path, located: Located):
@@ -200,7 +205,7 @@ def _resolve_fonts(typography: Typography, folder: Path, located: Located):
                     problems.append(Problem(located.at("typography", "fonts", index, "files", fi),
                                             f"font file '{f.path}' must be a .ttf/.otf/.woff file inside the brand folder"))
                 else:
-                    fonts.append((spec.family, f.style, f.weight, target))
+                    fonts.append((spec.family, f.style, str(f.weight), target))
         elif spec.source == "package":
             files = font_package_files(spec.family)
             if files is None:

@@ -124,12 +124,17 @@ class Brand:
     primary: str
     accent_background: str
     font_family: str
-    font_files: tuple[tuple[str, str, int, Path], ...]  # (family, style, weight, file)
+    font_files: tuple[tuple[str, str, str, Path], ...]  # (family, style, CSS weight or range, file)
     contact: tuple[tuple[str, str], ...]  # (label key, value): address, phone, email, website
     footer: str
     folder: Path
     where: SourceLocation
     default_language: str = "nl"
+    paper: str = "a4"  # "a4" or "letter": the brand's office paper (recommended in the catalogue)
+    disclaimer: tuple[tuple[str, str], ...] = ()  # (language, text): the brand's own note
+
+    def disclaimer_for(self, language: str) -> str:
+        return dict(self.disclaimer).get(language, "")
 
 
 @dataclass(frozen=True)

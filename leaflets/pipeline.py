@@ -164,7 +164,7 @@ def _job(project: Project, rendered: Rendered) -> Job:
     fmt = project.format(variant.format)
     guess_toc = rendered.words > 4 * fmt.words_per_page
     return Job(str(variant), rendered.html, rendered.html_with_toc, rendered.base_url,
-               tuple(sorted(str(r.resolve()) for r in roots)), str(variant), guess_toc)
+               tuple(sorted(str(r.resolve()) for r in roots)), str(variant), guess_toc, variant.language)
 
 
 def _typeset_all(project: Project, todo: list[Rendered], jobs: int | None, executor: Executor | None,

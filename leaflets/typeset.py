@@ -31,6 +31,7 @@ class Job:
     allowed_roots: tuple[str, ...]
     identifier: str
     guess_toc: bool
+    language: str = "en"
 
 
 @dataclass

@@ -1,11 +1,12 @@
 """What runs in a worker: typeset one variant, then verify the PDF bytes it produced.
 
-`run_job` is a plain function of a picklable `Job`, so a process pool, a thread pool or a
+`run_job` (typeset → post-process → verify) is a plain function of a picklable `Job`, so a process pool, a thread pool or a
 distributed executor can all run it. `warm_up` is the process pool's initializer: it pays
 WeasyPrint's import and font-config cost once per worker instead of once per PDF.
 """
 from __future__ import annotations
 
+from .postprocess import postprocess
 from .typeset import Job, JobResult, typeset
 from .verify import verify_pdf
 
@@ -17,7 +18,9 @@ def warm_up() -> None:
 def run_job(job: Job) -> JobResult:
     try:
         result = typeset(job)
-    except Exception as exc:  # a WeasyPrint crash must fail this variant, not the whole build
+        # Close WeasyPrint 70's tagging gaps (footer artifacts, one structure across pages, …).
+        result.pdf = postprocess(result.pdf, job.language)
+    except Exception as exc:  # a crash must fail this variant, not the whole build
         return JobResult(job.variant_id, None, messages=[("error", f"typesetting failed: {type(exc).__name__}: {exc}")])
     facts, findings = verify_pdf(result.pdf)
     result.messages += [("error", str(f)) for f in findings]

@@ -60,7 +60,7 @@ def test_unknown_selection_exits_one_and_names_known_ids(project, capsys):
 
 
 def test_bare_command_builds_and_writes_manifest(project, capsys):
-    assert run(project, "-q", "--leaflet", "demo", "--language", "nl", "--audience", "patient") == 0
+    assert run(project, "-q", "--leaflet", "demo", "--language", "nl", "--audience", "patient", "--format", "a4") == 0
     manifest = json.loads((project / "output/manifest.json").read_text())
     [entry] = manifest["pdfs"]
     assert entry["path"] == "default/nl/demo-patient-a4.pdf"
@@ -71,14 +71,14 @@ def test_bare_command_builds_and_writes_manifest(project, capsys):
 
 def test_bad_file_fails_the_build_but_other_variants_still_build(project, capsys):
     (project / "content/other/nl.md").write_text("---\ntitle: X\n---\n## A\n\n/// box\n///\n")
-    assert run(project, "-q", "--language", "nl", "--audience", "patient") == 1
+    assert run(project, "-q", "--language", "nl", "--audience", "patient", "--format", "a4") == 1
     assert (project / PDF).is_file()
     assert not (project / "output/default/nl/other-patient-a4.pdf").exists()
     assert "content/other/nl.md:6: error: unknown block type 'box'" in capsys.readouterr().err
 
 
 def test_no_op_rebuild_skips_everything_and_rewrites_nothing(project):
-    selection = Selection(leaflets=("demo",), languages=("nl",))
+    selection = Selection(leaflets=("demo",), languages=("nl",), formats=("a4",))
     first = build(project, selection, jobs=1)
     assert len(first.built) == 2
     stamps = {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*.pdf")}
@@ -88,23 +88,23 @@ def test_no_op_rebuild_skips_everything_and_rewrites_nothing(project):
 
 
 def test_editing_one_language_rebuilds_only_that_language(project):
-    build(project, Selection(leaflets=("demo",)), jobs=1)
+    build(project, Selection(leaflets=("demo",), formats=("a4",)), jobs=1)
     path = project / "content/demo/en.md"
     path.write_text(path.read_text().replace("Gewone tekst", "Plain text"))
-    report = build(project, Selection(leaflets=("demo",)), jobs=1)
+    report = build(project, Selection(leaflets=("demo",), formats=("a4",)), jobs=1)
     assert sorted(str(v) for v in report.built) == ["demo/patient/en/default/a4", "demo/professional/en/default/a4"]
     assert len(report.skipped) == 2
 
 
 def test_damaged_pdf_is_rebuilt_even_when_inputs_are_unchanged(project):
-    selection = Selection(leaflets=("other",))
+    selection = Selection(leaflets=("other",), formats=("a4",))
     build(project, selection, jobs=1)
     (project / "output/default/nl/other-patient-a4.pdf").write_bytes(b"%PDF-broken")
     assert len(build(project, selection, jobs=1).built) == 1
 
 
 def test_failed_variant_keeps_the_last_good_pdf(project, monkeypatch):
-    selection = Selection(leaflets=("other",))
+    selection = Selection(leaflets=("other",), formats=("a4",))
     build(project, selection, jobs=1)
     pdf = project / "output/default/nl/other-patient-a4.pdf"
     good = pdf.read_bytes()
@@ -116,7 +116,7 @@ def test_failed_variant_keeps_the_last_good_pdf(project, monkeypatch):
 
 
 def test_interrupted_write_leaves_the_old_pdf_and_no_temp_file(project, monkeypatch):
-    selection = Selection(leaflets=("other",))
+    selection = Selection(leaflets=("other",), formats=("a4",))
     build(project, selection, jobs=1)
     pdf = project / "output/default/nl/other-patient-a4.pdf"
     good = pdf.read_bytes()
@@ -132,7 +132,7 @@ def test_interrupted_write_leaves_the_old_pdf_and_no_temp_file(project, monkeypa
 
 
 def test_same_input_gives_the_same_bytes(project):
-    selection = Selection(leaflets=("other",))
+    selection = Selection(leaflets=("other",), formats=("a4",))
     build(project, selection, jobs=1)
     first = (project / "output/default/nl/other-patient-a4.pdf").read_bytes()
     build(project, selection, jobs=1, force=True)
@@ -141,12 +141,12 @@ def test_same_input_gives_the_same_bytes(project):
 
 def test_an_executor_passed_in_from_outside_runs_the_build(project):
     with ThreadPoolExecutor(max_workers=2) as executor:
-        report = build(project, Selection(leaflets=("demo",), languages=("nl",)), executor=executor)
+        report = build(project, Selection(leaflets=("demo",), languages=("nl",), formats=("a4",)), executor=executor)
     assert len(report.built) == 2 and report.ok
 
 
 def test_process_pool_build_matches_serial_build(project, tmp_path):
-    selection = Selection(leaflets=("demo",), languages=("en",))
+    selection = Selection(leaflets=("demo",), languages=("en",), formats=("a4",))
     serial = build(project, selection, jobs=1, output=tmp_path / "serial")
     parallel = build(project, selection, jobs=2, output=tmp_path / "parallel")
     assert serial.ok and parallel.ok

@@ -107,7 +107,7 @@ def test_every_figure_has_alt_text(faq_pdf, demo_pdf):
 def test_image_alt_text_from_markdown_reaches_the_pdf(demo_pdf):
     with pikepdf.open(demo_pdf) as pdf:
         alts = {str(e.get("/Alt", "")) for e in struct_elements(pdf) if str(e.S) == "/Figure"}
-    assert {"Een blauwe cirkel", "MS-informatie", "QR-code voor example.org/info"} <= alts
+    assert {"Een blauwe cirkel", "Logo MS-informatie", "QR-code voor example.org/info"} <= alts
 
 
 def test_all_fonts_are_embedded_with_unicode_maps(faq_pdf):

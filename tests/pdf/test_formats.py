@@ -1,0 +1,90 @@
+"""Paper formats, asserted on the PDFs: page sizes, print boxes, imposition, large type."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTChar, LTTextContainer
+
+from conftest import REPO
+from leaflets.expand import Selection
+from leaflets.pipeline import build
+
+
+@pytest.fixture(scope="module")
+def formats(tmp_path_factory) -> Path:
+    """The real Dutch exercise leaflet for patients in every format."""
+    out = tmp_path_factory.mktemp("formats")
+    report = build(REPO, Selection(leaflets=("exercise",), languages=("nl",), audiences=("patient",), brands=("default",)),
+                   jobs=2, output=out)
+    assert report.ok, [str(p) for p in report.problems]
+    return out / "default/nl"
+
+
+def boxes(path: Path, box: str = "/MediaBox") -> tuple[float, float]:
+    with pikepdf.open(path) as pdf:
+        x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].obj[box])
+    return round(x1 - x0, 1), round(y1 - y0, 1)
+
+
+@pytest.mark.parametrize("fmt,size", [("a4", (595.3, 841.9)), ("a5", (419.5, 595.3)), ("letter", (612.0, 792.0)),
+                                      ("large-print", (595.3, 841.9))])
+def test_page_size_matches_the_format(formats, fmt, size):
+    assert boxes(formats / f"exercise-patient-{fmt}.pdf") == size
+
+
+def test_print_format_has_3mm_bleed_around_the_a4_trim(formats):
+    path = formats / "exercise-patient-print.pdf"
+    assert boxes(path, "/TrimBox") == (595.3, 841.9)
+    assert boxes(path, "/BleedBox") == (595.3 + 17.0, 841.9 + 17.0)  # 8.5 pt each side
+    with pikepdf.open(path) as pdf:
+        trim, bleed = (list(map(float, pdf.pages[0].obj[k])) for k in ("/TrimBox", "/BleedBox"))
+    assert [round(t - b, 1) for t, b in zip(trim[:2], bleed[:2])] == [8.5, 8.5]
+
+
+def test_print_format_band_reaches_into_the_bleed(formats):
+    """The top band is painted from the bleed edge: the first drawn row of pixels is brand blue."""
+    import subprocess
+    png = formats / "band"
+    subprocess.run(["pdftoppm", "-r", "36", "-f", "1", "-l", "1", "-singlefile",
+                    str(formats / "exercise-patient-print.pdf"), str(png)], check=True)
+    data = (formats / "band.ppm").read_bytes()
+    header, width_height, _maxval, pixels = data.split(b"\n", 3)
+    width = int(width_height.split()[0])
+    middle = (width // 2) * 3
+    assert tuple(pixels[middle:middle + 3]) == (0x1F, 0x4E, 0x79)
+
+
+def test_booklet_is_a5_imposed_on_a4_landscape_in_fours(formats):
+    with pikepdf.open(formats / "exercise-patient-a5.pdf") as a5:
+        a5_pages = len(a5.pages)
+    with pikepdf.open(formats / "exercise-patient-booklet.pdf") as booklet:
+        sides = len(booklet.pages)
+    assert boxes(formats / "exercise-patient-booklet.pdf") == (841.9, 595.3)
+    assert sides == math.ceil(a5_pages / 4) * 2  # two A5 pages per side, padded to a multiple of four
+
+
+def test_manifest_says_what_the_booklet_was_imposed_from(formats):
+    manifest = json.loads((formats.parents[1] / "manifest.json").read_text())
+    booklet = next(e for e in manifest["pdfs"] if e["format"] == "booklet")
+    assert booklet["imposed_from"] == "default/nl/exercise-patient-a5.pdf"
+
+
+def test_large_print_text_is_at_least_16pt(formats):
+    sizes = [round(char.size, 1) for page in extract_pages(str(formats / "exercise-patient-large-print.pdf"))
+             for box in page if isinstance(box, LTTextContainer)
+             for line in box for char in line if isinstance(char, LTChar) and char.get_text().strip()]
+    share = sum(s >= 15.95 for s in sizes) / len(sizes)
+    assert share >= 0.95, f"only {share:.1%} of characters are 16 pt or more"
+
+
+def test_a5_body_text_stays_readable(formats):
+    sizes = [round(char.size, 1) for page in extract_pages(str(formats / "exercise-patient-a5.pdf"), page_numbers=[1])
+             for box in page if isinstance(box, LTTextContainer)
+             for line in box for char in line if isinstance(char, LTChar)]
+    body = max(set(sizes), key=sizes.count)
+    assert body >= 11.0
