@@ -47,6 +47,15 @@ def quotes(language: str) -> tuple[str, str]:
     return QUOTES.get(language, ("“", "”"))
 
 
+# Fonts for scripts the brand font may lack, from pip font packages: (package family, languages).
+SCRIPT_FONTS = {"Noto Sans Arabic": ("ar", "fa", "ur")}
+
+
+def script_fonts(language: str) -> list[str]:
+    """Font families to put before the brand font for this language's script."""
+    return [family for family, languages in SCRIPT_FONTS.items() if language in languages]
+
+
 def text_direction(language: str) -> str:
     """'rtl' or 'ltr', from CLDR via babel."""
     return Locale.parse(language).text_direction

@@ -160,7 +160,7 @@ def _job(project: Project, rendered: Rendered) -> Job:
     variant = rendered.variant
     brand = project.brand(variant.brand)
     roots = {project.root / "templates", project.root / "styles", project.leaflet(variant.leaflet).folder, brand.folder}
-    roots |= {path.parent for *_, path in brand.font_files}
+    roots |= {path.parent for path in rendered.resources}  # fonts, logo, images it was rendered with
     fmt = project.format(variant.format)
     guess_toc = rendered.words > 4 * fmt.words_per_page
     return Job(str(variant), rendered.html, rendered.html_with_toc, rendered.base_url,

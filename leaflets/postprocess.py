@@ -439,8 +439,16 @@ def describe_links(root: Node, generated: set[Content], pages: list[PageContent]
         if not description:
             continue
         for kid in link.kids:
-            if isinstance(kid, Annot) and isinstance(kid.objr.get("/Obj"), Dictionary):
+            if isinstance(kid, Annot) and isinstance(kid.objr.get("/Obj"), Dictionary) and _raw_contents(kid.objr.Obj):
                 kid.objr.Obj.Contents = pikepdf.String(description)
+
+
+def _raw_contents(annotation: pikepdf.Dictionary) -> bool:
+    """Is /Contents missing or WeasyPrint's copy of the target (so not a description yet)?"""
+    contents = str(annotation.get("/Contents", "")).strip()
+    action = annotation.get("/A")
+    targets = {str(annotation.get("/Dest", "")), str(action.get("/URI", "")) if action is not None else ""}
+    return not contents or contents in targets
 
 
 def _text(contents: list[Content], pages: list[PageContent]) -> str:

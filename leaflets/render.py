@@ -15,7 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .blocks import BLOCKS
-from .i18n import long_date, quotes, text_direction, translations
+from .brand import font_package_files
+from .i18n import long_date, quotes, script_fonts, text_direction, translations
 from .markup import CITATION, MarkupContext, inline, short_url, to_html
 from .model import Block, Document, Format, Leaflet, Markdown, Node, Project, Source, Variant
 
@@ -187,6 +188,7 @@ def render(project: Project, variant: Variant) -> Rendered:
         dates={"published": long_date(leaflet.meta.published, variant.language),
                "review_by": long_date(leaflet.meta.review_by, variant.language)},
         direction=text_direction(variant.language), lang=variant.language,
+        script_fonts=[(family, *f) for family in script_fonts(variant.language) for f in font_package_files(family) or ()],
     )
     # Stylesheets are project files, not content: trusted, joined as they are.
     static = "\n".join(_read(project.root / "styles" / name) for name in ("base.css", "blocks.css", fmt.css))
@@ -194,7 +196,8 @@ def render(project: Project, variant: Variant) -> Rendered:
     page = env.get_template("document.html.j2")
     html = page.render(**context, css=Markup(css), with_toc=False)
     with_toc = page.render(**context, css=Markup(css), with_toc=True) if len(renderer.toc) >= 2 else None
-    resources = tuple(sorted({*(f[3] for f in brand.font_files), *([brand.logo] if brand.logo else []), *images}))
+    fonts = [f[3] for f in (*brand.font_files, *context["script_fonts"])]
+    resources = tuple(sorted({*fonts, *([brand.logo] if brand.logo else []), *images}))
     words = len(re.sub(r"<[^>]+>", " ", body_html).split())
     return Rendered(variant, html, with_toc, leaflet.folder.resolve().as_uri() + "/", resources, words)
 
