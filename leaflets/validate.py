@@ -127,6 +127,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{\s*#([^}\s]+)\s*\})?\s*#*\s*$")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 CITATION = re.compile(r"\[@([\w:-]+(?:\s*;\s*@[\w:-]+)*)\]")
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(\s[^>]*)?>")
+MAX_IMAGE_BYTES = 5 * 1024 * 1024  # a leaflet picture; anything larger is a mistake or an attack
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)")
 
 
@@ -206,6 +207,8 @@ class BodyChecker:
             self.error(line, f"image '{src}' does not exist")
         elif target.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
             self.error(line, f"image '{src}' must be SVG, PNG or JPEG")
+        elif target.stat().st_size > MAX_IMAGE_BYTES:
+            self.error(line, f"image '{src}' is {target.stat().st_size // (1024 * 1024)} MiB (at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB)")
 
     def link(self, href: str, line: int) -> None:
         if href.startswith("#"):

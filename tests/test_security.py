@@ -1,0 +1,134 @@
+"""Content and brand files are untrusted: nothing reaches outside the project, nothing runs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pdfminer.high_level import extract_text
+from weasyprint.urls import URLFetchingError
+
+from conftest import make_project
+from leaflets.brand import contrast
+from leaflets.expand import Selection
+from leaflets.pipeline import build
+from leaflets.project import load_project
+from leaflets.typeset import GuardedFetcher
+
+HOSTNAME = Path("/etc/hostname")
+BRAND = (Path(__file__).parents[1] / "brands/default/brand.yml").read_text()
+
+
+# ---------------------------------------------------------------- the URL fetcher
+
+def test_fetcher_serves_files_inside_allowed_roots(tmp_path):
+    (tmp_path / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    response = GuardedFetcher((str(tmp_path),)).fetch((tmp_path / "a.svg").as_uri())
+    assert response.read().startswith(b"<svg")
+
+
+@pytest.mark.parametrize("url", ["file:///etc/hostname", "file:///etc/passwd", "http://example.org/x.png",
+                                 "https://example.org/font.woff", "ftp://example.org/x"])
+def test_fetcher_refuses_everything_else(tmp_path, url):
+    fetcher = GuardedFetcher((str(tmp_path),))
+    with pytest.raises(URLFetchingError):
+        fetcher.fetch(url)
+    assert fetcher.refused and fetcher.refused[0].startswith(f"refused to load '{url}'")
+
+
+def test_fetcher_refuses_dot_dot_escapes(tmp_path):
+    inside = tmp_path / "project"
+    inside.mkdir()
+    with pytest.raises(URLFetchingError):
+        GuardedFetcher((str(inside),)).fetch(inside.as_uri() + "/../../etc/hostname")
+
+
+def test_fetcher_refuses_oversized_data_urls(tmp_path):
+    with pytest.raises(URLFetchingError):
+        GuardedFetcher((str(tmp_path),)).fetch("data:image/png;base64," + "A" * 600_000)
+
+
+# ---------------------------------------------------------------- hostile content
+
+def test_raw_html_image_pointing_at_etc_is_printed_as_text_not_loaded(tmp_path):
+    root = make_project(tmp_path / "p", {"content/other/nl.md":
+                        '---\ntitle: X\n---\n## A\n\n<img src="file:///etc/hostname"> <iframe src="/etc/passwd"></iframe>\n'})
+    report = build(root, Selection(leaflets=("other",), formats=("a4",)), jobs=1)
+    assert report.built and not any(p.is_error for p in report.problems)
+    text = extract_text(str(root / "output/default/nl/other-patient-a4.pdf"))
+    assert "<img src=" in text and "file:///etc/hostname" in text  # shown as text (with typographic quotes)
+    if HOSTNAME.is_file() and HOSTNAME.read_text().strip():
+        assert HOSTNAME.read_text().strip() not in text
+
+
+def test_markdown_link_to_a_local_file_is_refused(tmp_path):
+    root = make_project(tmp_path / "p", {"content/other/nl.md": "---\ntitle: X\n---\n## A\n\n[pw](file:///etc/passwd)\n"})
+    _, problems = load_project(root)
+    assert [str(p) for p in problems] == [
+        "content/other/nl.md:6: error: link 'file:///etc/passwd' must be https://, http://, mailto:, #id or leaflet:id"]
+
+
+def test_huge_image_is_refused_before_rendering(tmp_path):
+    root = make_project(tmp_path / "p")
+    (root / "content/demo/images/huge.png").write_bytes(b"\x89PNG" + b"\0" * (6 * 1024 * 1024))
+    path = root / "content/demo/nl.md"
+    path.write_text(path.read_text() + "\n![Groot](images/huge.png)\n")
+    _, problems = load_project(root)
+    assert [p.message for p in problems] == ["image 'images/huge.png' is 6 MiB (at most 5 MiB)"]
+
+
+def test_title_cannot_inject_css_that_loads_files(tmp_path):
+    evil = 'X"; } @import url(file:///etc/passwd); body { background: url("file:///etc/hostname'
+    root = make_project(tmp_path / "p", {"content/other/nl.md": f"---\ntitle: '{evil}'\n---\n## A\n\nTekst.\n"})
+    report = build(root, Selection(leaflets=("other",), formats=("a4",)), jobs=1)
+    assert report.ok, [str(p) for p in report.problems]  # nothing refused: the fetcher was never asked
+
+
+# ---------------------------------------------------------------- hostile and broken brands
+
+def brand_problems(tmp_path: Path, brand_yml: str, files: dict[str, bytes] | None = None) -> list[str]:
+    root = make_project(tmp_path / "p", {"brands/evil/brand.yml": brand_yml})
+    for name, data in (files or {}).items():
+        (root / "brands/evil" / name).write_bytes(data)
+    _, problems = load_project(root)
+    return [str(p) for p in problems]
+
+
+def test_low_contrast_text_colour_is_refused_with_the_ratio(tmp_path):
+    yml = BRAND.replace("  foreground: ink", '  foreground: "#aaaaaa"').replace("path: logo.svg", "path: ../default/logo.svg")
+    problems = brand_problems(tmp_path, yml)
+    assert "brands/evil/brand.yml:15: error: color.foreground #aaaaaa on background #ffffff has contrast 2.3:1 (needs 4.5:1)" in problems
+
+
+def test_logo_outside_the_brand_folder_is_refused(tmp_path):
+    problems = brand_problems(tmp_path, BRAND.replace("path: logo.svg", "path: /etc/hostname"))
+    assert problems == ["brands/evil/brand.yml:7: error: logo '/etc/hostname' must be a file inside the brand folder"]
+
+
+def test_logo_over_2_mb_is_refused(tmp_path):
+    problems = brand_problems(tmp_path, BRAND, {"logo.svg": b"<svg>" + b" " * (2 * 1024 * 1024 + 10) + b"</svg>"})
+    assert problems == ["brands/evil/brand.yml:7: error: logo 'logo.svg' is 2048 KiB (at most 2048 KiB)"]
+
+
+def test_font_from_the_network_is_refused(tmp_path):
+    yml = BRAND.replace("      source: package", "      source: file\n      files:\n        - path: https://fonts.example/evil.woff2")
+    problems = brand_problems(tmp_path, yml, {"logo.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    assert problems == ["brands/evil/brand.yml:24: error: font file 'https://fonts.example/evil.woff2' must be a "
+                        ".ttf/.otf/.woff file inside the brand folder"]
+
+
+def test_font_that_is_not_installed_names_the_package_to_add(tmp_path):
+    yml = BRAND.replace("Atkinson Hyperlegible", "Comic Neue")
+    problems = brand_problems(tmp_path, yml, {"logo.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    assert problems == ["brands/evil/brand.yml:21: error: font 'Comic Neue' is not installed: add 'fontpkg-comic-neue' to pyproject.toml"]
+
+
+def test_a_broken_brand_does_not_stop_the_other_brands(tmp_path):
+    root = make_project(tmp_path / "p", {"brands/evil/brand.yml": BRAND.replace("path: logo.svg", "path: /etc/hostname")})
+    report = build(root, Selection(leaflets=("other",), formats=("a4",)), jobs=1)
+    assert [str(v) for v in report.built] == ["other/patient/nl/default/a4"]
+    assert not report.ok
+
+
+def test_wcag_contrast_formula():
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#767676", "#ffffff"), 2) == 4.54
