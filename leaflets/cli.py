@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from .errors import Problem
 
-COMMANDS = ("build", "check", "verify")
+COMMANDS = ("build", "check", "verify", "serve", "status", "translated")
 DESCRIPTION = """\
 Make accessible, print-ready PDF leaflets from the Markdown files in content/.
 
@@ -52,8 +53,27 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (non-zero exit)")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress bar; only problems and the summary")
 
-    check = commands.add_parser("check", help="check content, leaflet.yaml and brands without making PDFs")
+    check = commands.add_parser("check", help="check content, leaflet.yaml and brands without making PDFs",
+                                description="Validate all content, leaflet metadata and brands, and report stale or "
+                                            "missing translations, review dates that passed (error) or are due within "
+                                            "60 days (warning), and readability of patient editions against B1.")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors (non-zero exit)")
+    check.add_argument("--date", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                       help="check review dates as of this day (default: today)")
+
+    translated = commands.add_parser("translated", help="record that translations are up to date with their source",
+                                     description="After updating a translation, record the version of the source "
+                                                 "file it now follows, so 'check' stops reporting it as stale.")
+    translated.add_argument("files", nargs="+", type=Path, metavar="FILE.md", help="e.g. content/faq/en.md")
+
+    serve = commands.add_parser("serve", help="preview leaflets in the browser, reloading when files change",
+                                description="Start a preview server on 127.0.0.1. Its index lists every leaflet, "
+                                            "audience, language, brand and format; saving a content, template, style "
+                                            "or brand file reloads the open preview.")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: %(default)s)")
+
+    status = commands.add_parser("status", help="one table: version, review date, translations, readability, PDFs")
+    status.add_argument("--output", "-o", type=Path, default=None, metavar="DIR", help="where the built PDFs are (default: output/)")
 
     verify = commands.add_parser("verify", help="check PDF files against PDF/UA-1 (ISO 14289-1)")
     verify.add_argument("files", nargs="+", type=Path, metavar="FILE.pdf")
@@ -65,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     if not set(COMMANDS) & set(argv) and not {"-h", "--help"} & set(argv[:1]):
         argv = _insert_default_command(argv)
     args = _parser().parse_args(argv)
-    return {"build": cmd_build, "check": cmd_check, "verify": cmd_verify}[args.command](args)
+    commands = {"build": cmd_build, "check": cmd_check, "verify": cmd_verify, "serve": cmd_serve,
+                "status": cmd_status, "translated": cmd_translated}
+    return commands[args.command](args)
 
 
 def _insert_default_command(argv: list[str]) -> list[str]:
@@ -102,9 +124,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .editorial import editorial_problems
     from .project import load_project
 
     project, problems = load_project(args.project)
+    problems += editorial_problems(project, args.date or date.today())
     errors, warnings = _print_problems(problems)
     documents = sum(len(l.documents) for l in project.leaflets)
     print(f"Checked {len(project.leaflets)} leaflets ({documents} language files) and {len(project.brands)} brands: "
@@ -131,6 +155,36 @@ def cmd_verify(args) -> int:
                   f"{len(facts.headings)} headings, {facts.bookmarks} bookmarks)")
     print(f"Verified {len(args.files)} files: {len(args.files) - failed} passed, {failed} failed.")
     return 1 if failed else 0
+
+
+def cmd_translated(args) -> int:
+    from .editorial import mark_translated
+    from .project import load_project
+
+    project, _ = load_project(args.project)
+    failed = 0
+    for path in args.files:
+        leaflet = next((l for l in project.leaflets if path.resolve().parent == l.folder.resolve()), None)
+        if leaflet is None or path.stem == leaflet.meta.source_language or not path.is_file():
+            print(f"{path}: error: not a translation file of a known leaflet", file=sys.stderr)
+            failed += 1
+            continue
+        digest = mark_translated(path, leaflet.folder / f"{leaflet.meta.source_language}.md")
+        print(f"{path}: now follows {leaflet.meta.source_language}.md version {digest}")
+    return 1 if failed else 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(args.project.resolve(), port=args.port)
+
+
+def cmd_status(args) -> int:
+    from .status import status_table
+
+    print(status_table(args.project.resolve(), args.output))
+    return 0
 
 
 class _progress:

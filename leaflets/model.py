@@ -57,6 +57,7 @@ class LeafletMeta:
     audiences: tuple[str, ...]
     sources: tuple[Source, ...]
     where: SourceLocation
+    languages: tuple[str, ...] = ()  # required languages (missing ones are reported by `check`)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class Document:
     body: tuple[Node, ...]
     path: Path
     where: SourceLocation
-    source_hash: str = ""  # sha256 of the source file bytes: cache keys, translation staleness
+    source_hash: str = ""  # sha256 of this file's bytes
+    translated_from_hash: str = ""  # translations: 12-hex sha256 prefix of the source file they follow
 
 
 @dataclass(frozen=True)

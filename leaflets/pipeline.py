@@ -10,12 +10,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problem, SourceLocation
 from .expand import Selection, expand
 from .impose import impose_booklet
+from .inputs import InputHasher, code_version
 from .model import Project, Variant
 from .project import load_project
 from .render import Rendered, render
@@ -51,15 +51,16 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | None = Non
     imposed = [v for v in variants if project.format(v.format).imposed_from]
     # An imposed format (booklet) is made from another format's PDF, so that one is typeset too.
     typeset_variants = sorted({v for v in variants if v not in imposed} | {_imposition_source(project, v) for v in imposed})
-    # Render every variant's HTML in this process: it is cheap (~20 ms) and its hash is the
-    # cache key, so unchanged variants are skipped before any worker starts.
-    rendered = [render(project, v) for v in typeset_variants]
     output = (output or project.root / "output").resolve()
     _remove_stale_temp_files(output)
     cache = load_cache(output)
-    keys = {r.variant: input_key(r) for r in rendered}
-    todo = [r for r in rendered if force or not _up_to_date(output, cache, r.variant, keys[r.variant])]
-    report.skipped = [r.variant for r in rendered if r not in todo]
+    # Keys come from input files, so unchanged variants are skipped without rendering anything.
+    hasher = InputHasher(project)
+    keys = {v: hasher.key(v) for v in typeset_variants}
+    stale = [v for v in typeset_variants if force or not _up_to_date(output, cache, v, keys[v])]
+    report.skipped = [v for v in typeset_variants if v not in stale]
+    # Render HTML here (cheap, ~20 ms); typeset in workers (~95% of the time).
+    todo = [render(project, v) for v in stale]
     by_id = {str(r.variant): r for r in todo}
     for result in _typeset_all(project, todo, jobs, executor, progress):
         variant = by_id[result.variant_id].variant
@@ -109,36 +110,7 @@ def _impose(project: Project, output: Path, cache: dict, variant: Variant, force
     _write(project, output, cache, variant, key, pdf, sheets, report, imposed_from=source.output_path)
 
 
-# ---------------------------------------------------------------- cache keys
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """Hash of this package's source and WeasyPrint's version: new code means new PDFs."""
-    from importlib.metadata import version
-    digest = hashlib.sha256(version("weasyprint").encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=256)
-def _file_hash(path: Path, mtime_ns: int, size: int) -> str:
-    return sha256_file(path) or "missing"
-
-
-def input_key(rendered: Rendered) -> str:
-    """Everything that shapes the PDF: the HTML (content, templates, styles, brand values, UI
-    strings are all in it), every file it pulls in, and the code."""
-    digest = hashlib.sha256(code_version().encode())
-    digest.update(str(rendered.variant).encode())
-    digest.update(rendered.html.encode())
-    digest.update((rendered.html_with_toc or "").encode())
-    for path in rendered.resources:
-        stat = path.stat() if path.exists() else None
-        digest.update(str(path).encode())
-        digest.update(_file_hash(path, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0).encode())
-    return digest.hexdigest()
-
+# ---------------------------------------------------------------- cache
 
 def _up_to_date(output: Path, cache: dict, variant: Variant, key: str) -> bool:
     known = cache.get(variant.output_path)

@@ -169,9 +169,6 @@ class PageContent:
         return b"".join(pieces)
 
 
-_CMAP_CACHE: dict[bytes, tuple[int, dict[int, str]]] = {}
-
-
 def _to_unicode(font: pikepdf.Dictionary) -> tuple[int, dict[int, str]]:
     """(bytes per code, code → text) from a font's ToUnicode CMap."""
     width = 2 if font.get("/Subtype") == "/Type0" else 1
@@ -233,23 +230,27 @@ class Node:
     obj: pikepdf.Dictionary | None = None
     element: int | None = None
     tag: str | None = None
-    margin: str | None = None
     first: int | None = None  # first and last page with content below this element
     last: int | None = None
 
     def nodes(self) -> Iterator[Node]:
-        """This element and every element below it, in reading order."""
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, Node):
-                yield from kid.nodes()
+        """This element and every element below it, in reading order. An element's kids are
+        read after it is yielded, so a caller may replace them on the way."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack += [kid for kid in reversed(node.kids) if isinstance(kid, Node)]
 
     def contents(self) -> Iterator[Content]:
-        for kid in self.kids:
-            if isinstance(kid, Content):
-                yield kid
-            elif isinstance(kid, Node):
-                yield from kid.contents()
+        """The marked content below this element, in reading order."""
+        stack = [self]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Content):
+                yield item
+            elif isinstance(item, Node):
+                stack += reversed(item.kids)
 
 
 @dataclass
@@ -267,7 +268,9 @@ def read_tree(doc: pikepdf.Pdf, pages: list[PageContent]) -> Tree:
     reachable = {(c.page, c.mcid) for c in root.contents()}
     for page, mcid in reachable:
         if mcid not in pages[page].sequences:
-            raise PostprocessError(f"page {page + 1}: the structure tree refers to MCID {mcid}, which is not in the content")
+            raise PostprocessError(
+                f"page {page + 1}: the structure tree refers to MCID {mcid}, which is not in the page's content "
+                "stream (WeasyPrint draws content with CSS opacity into a form XObject; that is not supported)")
     hinted = any(node.element is not None for node in root.nodes())
     _update_pages(root)
     return Tree(root, hinted, reachable)
@@ -306,8 +309,6 @@ def _read_node(obj: pikepdf.Dictionary, page: int | None, page_index: dict, seen
     hint = obj.get("/" + HINT_ELEMENT)
     if hint is not None:
         node.element, node.tag = int(hint), str(obj.get("/" + HINT_TAG))
-    if "/" + HINT_MARGIN in obj:
-        node.margin = str(obj.get("/" + HINT_MARGIN))
     node.kids = _read_kids(obj.get("/K"), page, page_index, seen)
     return node
 
@@ -602,29 +603,29 @@ def _figure(node: Node) -> None:
 
 
 def _definition_list(lst: Node) -> None:
-    """LI(dt) LI(dd) … → LI(Lbl = the term, LBody = its descriptions)."""
+    """LI(dt) LI(dd) … → one LI per term: Lbl (the dt) and LBody (its dd or dds)."""
     items: list = []
     term: Node | None = None
     for item in lst.kids:
         if not (isinstance(item, Node) and item.kind == "/LI" and item.tag in ("dt", "dd")):
             items.append(item)
             term = None
-            continue
-        bodies = [kid for kid in item.kids if isinstance(kid, Node) and kid.kind == "/LBody"]
-        if item.tag == "dt":
-            for body in bodies:
-                body.kind = "/Lbl"
+        elif item.tag == "dt":
+            for kid in item.kids:
+                if isinstance(kid, Node) and kid.kind == "/LBody":
+                    kid.kind = "/Lbl"
             items.append(item)
             term = item
         elif term is None:
-            items.append(item)
+            items.append(item)  # a dd without a term stays an LI with an LBody
         else:
-            existing = next((kid for kid in term.kids if isinstance(kid, Node) and kid.kind == "/LBody"), None)
-            if existing is None:
-                term.kids += item.kids
-            else:
-                existing.kids += [k for body in item.kids for k in (body.kids if body in bodies else [body])]
-            term.last = max(x for x in (term.last, item.last) if x is not None) if item.last is not None else term.last
+            body = next((kid for kid in term.kids if isinstance(kid, Node) and kid.kind == "/LBody"), None)
+            for kid in item.kids:
+                if body is not None and isinstance(kid, Node) and kid.kind == "/LBody":
+                    body.kids += kid.kids  # a second dd for the same term
+                else:
+                    term.kids.append(kid)
+                    body = kid if isinstance(kid, Node) and kid.kind == "/LBody" else body
     lst.kids = items
 
 
@@ -647,39 +648,43 @@ def _named(node: Node) -> bool:
 # ---------------------------------------------------------------- writing it back
 
 def write_tree(doc: pikepdf.Pdf, tree: Tree, pages: list[PageContent], artifacts: dict) -> None:
-    owners: dict[tuple[int, int], Node] = {}
-    for node in tree.root.nodes():
-        for kid in node.kids:
-            if isinstance(kid, Content):
-                key = (kid.page, kid.mcid)
-                if key in owners or key in artifacts:
-                    raise PostprocessError(f"page {kid.page + 1}: MCID {kid.mcid} would be tagged twice")
-                owners[key] = node
-    for node in tree.root.nodes():
-        if node is not tree.root and node.obj is None:
-            node.obj = doc.make_indirect(Dictionary(Type=Name.StructElem))
+    """Write the tree back: page content, structure elements, ParentTree, RoleMap."""
+    _update_pages(tree.root)
+    owners = _owners(tree.root, artifacts)
     numbers = _renumber(pages, owners, artifacts)
     for page in pages:
-        replacements = {}
-        for mcid, sequence in page.sequences.items():
-            new = numbers.get((page.index, mcid))
-            replacements[mcid] = artifacts[(page.index, mcid)] if new is None else \
-                b"/" + sequence.tag + b" <</MCID %d>> BDC" % new
-        page.page.obj.Contents = doc.make_stream(page.rewrite(replacements))
+        operators = {mcid: artifacts[(page.index, mcid)] if (page.index, mcid) not in numbers
+                     else b"/" + sequence.tag + b" <</MCID %d>> BDC" % numbers[(page.index, mcid)]
+                     for mcid, sequence in page.sequences.items()}
+        page.page.obj.Contents = doc.make_stream(page.rewrite(operators))
+    page_objs = [page.page.obj for page in pages]
     struct_root = doc.Root.StructTreeRoot
     for parent in tree.root.nodes():
-        parent_obj = struct_root if parent is tree.root else parent.obj
         for kid in parent.kids:
             if isinstance(kid, Node):
-                _write_node(doc, kid, parent_obj, numbers)
-    struct_root.K = Array([kid.obj if isinstance(kid, Node) else kid.obj for kid in tree.root.kids
-                           if isinstance(kid, (Node, Opaque))])
-    _write_parent_tree(doc, tree, pages, owners, numbers)
+                if kid.obj is None:
+                    kid.obj = doc.make_indirect(Dictionary(Type=Name.StructElem))
+                _write_node(kid, struct_root if parent is tree.root else parent.obj, page_objs, numbers)
+    struct_root.K = Array([kid.obj for kid in tree.root.kids if isinstance(kid, (Node, Opaque))])
+    _write_parent_tree(doc, tree.root, pages, owners, numbers)
     if any(node.kind in ROLE_MAP for node in tree.root.nodes()):
         role_map = struct_root.get("/RoleMap") or Dictionary()
         for custom, standard in ROLE_MAP.items():
             role_map[custom] = Name(standard)
         struct_root.RoleMap = role_map
+
+
+def _owners(root: Node, artifacts: dict) -> dict[tuple[int, int], Node]:
+    """(page, MCID) → the element whose content it is; checks nothing is tagged twice."""
+    owners: dict[tuple[int, int], Node] = {}
+    for node in root.nodes():
+        for kid in node.kids:
+            if isinstance(kid, Content):
+                key = (kid.page, kid.mcid)
+                if key in owners or key in artifacts or node is root:
+                    raise PostprocessError(f"page {kid.page + 1}: MCID {kid.mcid} would be tagged twice or at the root")
+                owners[key] = node
+    return owners
 
 
 def _renumber(pages: list[PageContent], owners: dict, artifacts: dict) -> dict[tuple[int, int], int]:
@@ -697,22 +702,20 @@ def _renumber(pages: list[PageContent], owners: dict, artifacts: dict) -> dict[t
     return numbers
 
 
-def _write_node(doc: pikepdf.Pdf, node: Node, parent: pikepdf.Dictionary, numbers: dict) -> None:
+def _write_node(node: Node, parent: pikepdf.Dictionary, page_objs: list, numbers: dict) -> None:
     obj = node.obj
     for key in HINT_KEYS:
         if key in obj:
             del obj[key]
     obj.S = Name(node.kind)
     obj.P = parent
-    page = node.first if node.first is not None else node.page
-    if page is not None:
-        obj.Pg = doc.pages[page].obj
+    if node.first is not None:
+        obj.Pg = page_objs[node.first]
     kids = []
     for kid in node.kids:
         if isinstance(kid, Content):
             mcid = numbers[(kid.page, kid.mcid)]
-            kids.append(mcid if kid.page == page else Dictionary(
-                Type=Name.MCR, Pg=doc.pages[kid.page].obj, MCID=mcid))
+            kids.append(mcid if kid.page == node.first else Dictionary(Type=Name.MCR, Pg=page_objs[kid.page], MCID=mcid))
         elif isinstance(kid, Annot):
             kids.append(kid.objr)
         else:
@@ -720,33 +723,34 @@ def _write_node(doc: pikepdf.Pdf, node: Node, parent: pikepdf.Dictionary, number
     obj.K = Array(kids)
 
 
-def _write_parent_tree(doc: pikepdf.Pdf, tree: Tree, pages: list[PageContent], owners: dict, numbers: dict) -> None:
-    entries: dict[int, pikepdf.Object] = {}
+def _write_parent_tree(doc: pikepdf.Pdf, root: Node, pages: list[PageContent], owners: dict, numbers: dict) -> None:
+    """A new ParentTree: each page's MCIDs → their elements, each link annotation → its Link."""
+    by_page: dict[int, list[tuple[int, Node]]] = {}
+    for key, owner in owners.items():
+        by_page.setdefault(key[0], []).append((numbers[key], owner))
+    annotations = [(kid.objr.Obj, node) for node in root.nodes() for kid in node.kids
+                   if isinstance(kid, Annot) and isinstance(kid.objr.get("/Obj"), Dictionary)]
     used = [int(page.page.obj.StructParents) for page in pages if "/StructParents" in page.page.obj]
-    annotations = [(kid, node) for node in tree.root.nodes() for kid in node.kids if isinstance(kid, Annot)]
-    used += [int(kid.objr.Obj.StructParent) for kid, _ in annotations if "/StructParent" in kid.objr.get("/Obj", {})]
+    used += [int(annotation.StructParent) for annotation, _ in annotations if "/StructParent" in annotation]
     next_key = max(used, default=-1) + 1
+    entries: dict[int, pikepdf.Object] = {}
     for page in pages:
-        tagged = sorted((numbers[key], owner) for key, owner in owners.items() if key[0] == page.index)
+        tagged = sorted(by_page.get(page.index, []), key=lambda item: item[0])
         if not tagged and "/StructParents" not in page.page.obj:
             continue
         if "/StructParents" not in page.page.obj:
             page.page.obj.StructParents, next_key = next_key, next_key + 1
         entries[int(page.page.obj.StructParents)] = doc.make_indirect(Array([owner.obj for _, owner in tagged]))
-    for kid, node in annotations:
-        annotation = kid.objr.get("/Obj")
-        if not isinstance(annotation, Dictionary):
-            continue
+    for annotation, node in annotations:
         if "/StructParent" not in annotation:
             annotation.StructParent, next_key = next_key, next_key + 1
         entries[int(annotation.StructParent)] = node.obj
     nums = Array()
     for key in sorted(entries):
-        nums.append(key)
-        nums.append(entries[key])
-    root = doc.Root.StructTreeRoot
-    root.ParentTree = doc.make_indirect(Dictionary(Nums=nums))
-    root.ParentTreeNextKey = next_key
+        nums.extend([key, entries[key]])
+    root_dict = doc.Root.StructTreeRoot
+    root_dict.ParentTree = doc.make_indirect(Dictionary(Nums=nums))
+    root_dict.ParentTreeNextKey = next_key
 
 
 # ---------------------------------------------------------------- the structure hints hook

@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlparse
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from .postprocess import structure_hints
+
 MAX_DATA_URL = 512 * 1024  # QR codes are ~10 KiB; anything near this is hostile or a mistake
 MAX_FILE = 8 * 1024 * 1024
 PAGES_FOR_CONTENTS = 4  # a contents list for leaflets over four pages
@@ -109,7 +111,10 @@ def typeset(job: Job) -> JobResult:
         elif not use_toc and job.html_with_toc is not None and len(document.pages) > PAGES_FOR_CONTENTS:
             document, use_toc = _render(job.html_with_toc, job, fetcher), True
         identifier = hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode()
-        pdf = document.write_pdf(pdf_identifier=identifier, **OPTIONS)
+        # The hints record which HTML element each structure element came from (roles, /Lang,
+        # joins across pages); postprocess() reads them and removes them again.
+        with structure_hints():
+            pdf = document.write_pdf(pdf_identifier=identifier, **OPTIONS)
     finally:
         logger.removeHandler(collect)
     messages = collect.records + [("error", r) for r in fetcher.refused]

@@ -82,6 +82,7 @@ class LeafletFile(BaseModel):
     owner: str
     source_language: str = Field(pattern=r"^[a-z]{2,3}$")
     audiences: list[Literal["patient", "professional"]] = Field(min_length=1)
+    languages: list[str] = []  # languages this leaflet must exist in; a missing one is reported
     sources: list[SourceFile] = Field(min_length=1)
 
 
@@ -106,7 +107,8 @@ def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[Lea
             problems.append(Problem(located.at("sources", index, "key"), f"source key '{key}' is used twice"))
     sources = tuple(Source(**s.model_dump(), where=located.at("sources", i)) for i, s in enumerate(parsed.sources))
     meta = LeafletMeta(leaflet_id, parsed.version, parsed.published, parsed.review_by, parsed.owner,
-                       parsed.source_language, tuple(parsed.audiences), sources, SourceLocation(located.path, 1))
+                       parsed.source_language, tuple(parsed.audiences), sources, SourceLocation(located.path, 1),
+                       tuple(parsed.languages))
     return (None if problems else meta), problems
 
 
@@ -118,7 +120,9 @@ class FrontMatter(BaseModel):
     summary: str = ""
     keywords: list[str] = []
     translation_of: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
-    source_version: str | None = None
+    # sha256 (first 12 hex digits) of the source-language file this translation was made from;
+    # `python build.py translated FILE` records it. A changed source makes the translation stale.
+    source_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{12}$")
 
 
 # ---------------------------------------------------------------- the body
@@ -315,4 +319,5 @@ def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Pa
         return None, problems
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     return Document(leaflet_id, language, front.title, front.summary, tuple(front.keywords),
-                    front.translation_of, body, file, SourceLocation(raw.path, 1), digest), problems
+                    front.translation_of, body, file, SourceLocation(raw.path, 1), digest,
+                    front.source_hash or ""), problems

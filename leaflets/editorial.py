@@ -1,0 +1,107 @@
+"""Editorial checks beyond validity: translations, review dates, readability.
+
+These need no rendering, so `check` runs them in well under a second. Dates are compared with
+`today`, passed in, so the checks are testable and a build never depends on the clock.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from .errors import Problem, SourceLocation
+from .model import Document, Leaflet, Project
+from .readability import TARGET_SCORE, TARGET_WORDS, measure
+
+REVIEW_WARNING = timedelta(days=60)
+
+
+def short_hash(document: Document) -> str:
+    return document.source_hash[:12]
+
+
+def translation_state(leaflet: Leaflet, document: Document) -> str:
+    """'source', 'current', 'stale' or 'unrecorded' (a translation with no source_hash)."""
+    if document.language == leaflet.meta.source_language:
+        return "source"
+    source = leaflet.document(leaflet.meta.source_language)
+    if not document.translated_from_hash:
+        return "unrecorded"
+    return "current" if source is not None and document.translated_from_hash == short_hash(source) else "stale"
+
+
+def editorial_problems(project: Project, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    for leaflet in project.leaflets:
+        problems += _review(leaflet, today)
+        problems += _translations(leaflet)
+        for document in leaflet.documents:
+            problems += _readability(document)
+    return problems
+
+
+def _review(leaflet: Leaflet, today: date) -> list[Problem]:
+    meta = leaflet.meta
+    where = SourceLocation(meta.where.path, _line_of(leaflet.folder / "leaflet.yaml", "review_by"))
+    if meta.review_by < today:
+        return [Problem(where, f"review date {meta.review_by.isoformat()} has passed: review the leaflet and set a new review_by")]
+    if meta.review_by - today <= REVIEW_WARNING:
+        days = (meta.review_by - today).days
+        return [Problem(where, f"review due in {days} days ({meta.review_by.isoformat()})", "warning")]
+    return []
+
+
+def _translations(leaflet: Leaflet) -> list[Problem]:
+    problems = []
+    meta = leaflet.meta
+    for language in meta.languages:
+        if leaflet.document(language) is None and not (leaflet.folder / f"{language}.md").exists():
+            problems.append(Problem(SourceLocation(f"{Path(meta.where.path).parent}/{language}.md"),
+                                    f"missing translation: leaflet.yaml lists language '{language}'", "warning"))
+    for document in leaflet.documents:
+        state = translation_state(leaflet, document)
+        line = _line_of(document.path, "source_hash") or 1
+        where = SourceLocation(document.where.path, line)
+        command = f"python build.py translated {document.where.path}"
+        if state == "stale":
+            problems.append(Problem(where, f"stale translation: {meta.source_language}.md changed since this was translated; "
+                                           f"update it, then run '{command}'", "warning"))
+        elif state == "unrecorded":
+            problems.append(Problem(where, f"translation does not record which {meta.source_language}.md it follows; "
+                                           f"run '{command}' when it is up to date", "warning"))
+    return problems
+
+
+def _readability(document: Document) -> list[Problem]:
+    result = measure(document, "patient")
+    if result is None or result.meets_b1:
+        return []
+    return [Problem(document.where, f"patient edition is above B1: {result} (targets: {result.scale} ≥ {TARGET_SCORE:.0f}, "
+                                    f"≤ {TARGET_WORDS:.0f} words/sentence)", "warning")]
+
+
+def _line_of(path: Path, key: str) -> int:
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(rf"^{re.escape(key)}\s*:", line):
+                return number
+    except OSError:
+        pass
+    return 0
+
+
+def mark_translated(path: Path, source: Path) -> str:
+    """Record in `path`'s front matter the hash of `source`; returns the hash."""
+    import hashlib
+
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    end = lines.index("---", 1)
+    for index in range(1, end):
+        if re.match(r"^source_hash\s*:", lines[index]):
+            lines[index] = f"source_hash: {digest}"
+            break
+    else:
+        lines.insert(end, f"source_hash: {digest}")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return digest

@@ -1,0 +1,94 @@
+"""What a variant is made from, hashed: the cache key that lets unchanged variants be skipped
+without rendering anything.
+
+A variant's key covers its content file, leaflet.yaml and the leaflet's images, the titles of
+the other leaflets it may refer to, every template and stylesheet, its brand folder, its UI
+catalog, the fonts it uses (by path, size and time), and this package's own source code.
+"""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+from .brand import font_package_files
+from .i18n import script_fonts
+from .model import Project, Variant
+
+
+# The modules whose code shapes a PDF's bytes. Editor tools (cli, serve, status, check) are left
+# out, so changing them does not rebuild every PDF.
+PDF_MODULES = ("blocks/__init__.py", "brand.py", "formats.py", "i18n.py", "impose.py", "inputs.py", "markup.py",
+               "model.py", "postprocess.py", "project.py", "read.py", "render.py", "typeset.py", "validate.py",
+               "verify.py", "worker.py")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of the PDF-shaping source and the libraries' versions: new code means new PDFs."""
+    digest = hashlib.sha256()
+    for package in ("weasyprint", "pikepdf", "pdfimpose", "markdown", "jinja2", "segno", "nh3", "babel"):
+        digest.update(f"{package}={version(package)};".encode())
+    here = Path(__file__).parent
+    for name in PDF_MODULES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+class InputHasher:
+    """Hashes files and folders once per build, however many variants share them."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._memo: dict[tuple, str] = {}
+
+    def _memoised(self, key: tuple, compute) -> str:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def file(self, path: Path) -> str:
+        def compute() -> str:
+            try:
+                return hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                return "missing"
+        return self._memoised(("file", path), compute)
+
+    def tree(self, folder: Path, skip_suffix: str = "") -> str:
+        def compute() -> str:
+            digest = hashlib.sha256()
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                if skip_suffix and path.suffix == skip_suffix:
+                    continue
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + self.file(path).encode())
+            return digest.hexdigest()
+        return self._memoised(("tree", folder, skip_suffix), compute)
+
+    def fonts(self, variant: Variant) -> str:
+        """Installed font files change only with their package: path, size and time suffice."""
+        brand = self.project.brand(variant.brand)
+        paths = [f[3] for f in brand.font_files]
+        paths += [f[2] for family in script_fonts(variant.language) for f in font_package_files(family) or ()]
+        return "|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(paths) if p.exists())
+
+    def titles(self, language: str) -> str:
+        """Other leaflets' titles: a 'see also' line prints them."""
+        return "|".join(f"{l.meta.id}={(l.document(language) or l.documents[0]).title}"
+                        for l in self.project.leaflets if l.documents)
+
+    def key(self, variant: Variant) -> str:
+        root = self.project.root
+        leaflet = self.project.leaflet(variant.leaflet)
+        parts = [
+            code_version(), str(variant),
+            self.file(leaflet.folder / f"{variant.language}.md"),
+            self.tree(leaflet.folder, skip_suffix=".md"),  # leaflet.yaml and images
+            self.titles(variant.language),
+            self.tree(root / "templates"), self.tree(root / "styles"),
+            self.tree(self.project.brand(variant.brand).folder),
+            self.file(root / "locales" / variant.language / "LC_MESSAGES" / "messages.po"),
+            self.fonts(variant),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()

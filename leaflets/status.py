@@ -1,0 +1,49 @@
+"""`python build.py status`: one table of leaflets × languages × audiences."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .editorial import translation_state
+from .expand import Selection, expand
+from .inputs import InputHasher
+from .project import load_project
+from .readability import measure
+from .write import load_cache, sha256_file
+
+
+def status_table(root: Path, output: Path | None = None) -> str:
+    project, problems = load_project(root)
+    output = (output or root / "output").resolve()
+    cache = load_cache(output)
+    hasher = InputHasher(project)
+    table = Table(title="Leaflets", show_lines=False)
+    for column in ("leaflet", "lang", "audience", "version", "review by", "translation", "readability", "PDFs current"):
+        table.add_column(column)
+    for leaflet in project.leaflets:
+        for document in leaflet.documents:
+            for audience in leaflet.meta.audiences:
+                variants = expand(project, Selection(leaflets=(leaflet.meta.id,), audiences=(audience,),
+                                                     languages=(document.language,)))
+                current = sum(_is_current(project, hasher, output, cache, v) for v in variants)
+                result = measure(document, audience) if audience == "patient" else None
+                table.add_row(leaflet.meta.id, document.language, audience, leaflet.meta.version,
+                              leaflet.meta.review_by.isoformat(), translation_state(leaflet, document),
+                              str(result) if result else "–", f"{current}/{len(variants)}")
+    console = Console(width=140, record=True, force_terminal=False)
+    with console.capture() as capture:
+        console.print(table)
+        if problems:
+            console.print(f"{len(problems)} problems: run 'python build.py check'")
+    return capture.get()
+
+
+def _is_current(project, hasher: InputHasher, output: Path, cache: dict, variant) -> bool:
+    known = cache.get(variant.output_path)
+    if not known or sha256_file(output / variant.output_path) != known["entry"]["sha256"]:
+        return False
+    if project.format(variant.format).imposed_from:
+        return True  # imposed from its source, which is counted on its own
+    return known["key"] == hasher.key(variant)
