@@ -26,6 +26,9 @@ test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 	$(PYTHON) ../shared/tools/own_words.py content templates
 
+bench: setup
+	$(PY) bench/bench.py $(ARGS)
+
 clean:
 	rm -rf output
 

@@ -14,8 +14,9 @@ from pdfimpose.schema import saddle
 A4_LANDSCAPE = (841.89, 595.28)  # pt
 
 
-def impose_booklet(a5_pdf: bytes) -> tuple[bytes, int]:
-    """(booklet PDF bytes, sheet sides) for a PDF of A5 pages."""
+def impose_booklet(a5_pdf: bytes, title: str, language: str) -> tuple[bytes, int]:
+    """(booklet PDF bytes, sheet sides) for a PDF of A5 pages. Title and language are kept so
+    the print file is still identified; the structure tree is not (it is a print product)."""
     out = BytesIO()
     saddle.impose([BytesIO(a5_pdf)], out, signature=(2, 1))
     with pikepdf.open(BytesIO(out.getvalue())) as pdf:
@@ -28,6 +29,8 @@ def impose_booklet(a5_pdf: bytes) -> tuple[bytes, int]:
             del pdf.Root.Metadata
         if "/ID" in pdf.trailer:
             del pdf.trailer.ID
+        pdf.Root.Lang = pikepdf.String(language)
+        pdf.docinfo["/Title"] = pikepdf.String(title)
         final = BytesIO()
         pdf.save(final, deterministic_id=True, compress_streams=True, linearize=False)
         return final.getvalue(), len(pdf.pages)

@@ -19,9 +19,11 @@ from .model import Project, Variant
 
 # The modules whose code shapes a PDF's bytes. Editor tools (cli, serve, status, check) are left
 # out, so changing them does not rebuild every PDF.
-PDF_MODULES = ("blocks/__init__.py", "brand.py", "formats.py", "i18n.py", "impose.py", "inputs.py", "markup.py",
+PDF_MODULES = ("blocks/__init__.py", "brand.py", "formats.py", "i18n.py", "impose.py", "inputs.py", "jobs.py", "markup.py",
                "model.py", "postprocess.py", "project.py", "read.py", "render.py", "typeset.py", "validate.py",
                "verify.py", "worker.py")
+EDITOR_MODULES = ("__init__.py", "cli.py", "editorial.py", "errors.py", "expand.py", "pipeline.py", "readability.py",
+                  "serve.py", "status.py", "write.py")
 
 
 @lru_cache(maxsize=1)

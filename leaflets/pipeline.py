@@ -14,13 +14,11 @@ from pathlib import Path
 
 from .errors import Problem, SourceLocation
 from .expand import Selection, expand
-from .impose import impose_booklet
 from .inputs import InputHasher, code_version
 from .model import Project, Variant
 from .project import load_project
 from .render import Rendered, render
-from .typeset import Job, JobResult
-from .worker import run_job, warm_up
+from .jobs import Job, JobResult
 from .write import ManifestEntry, atomic_write, entry_dict, load_cache, save_state, sha256_bytes, sha256_file
 
 Progress = Callable[[str, int, int], None]  # (message, done, total)
@@ -59,11 +57,9 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | None = Non
     keys = {v: hasher.key(v) for v in typeset_variants}
     stale = [v for v in typeset_variants if force or not _up_to_date(output, cache, v, keys[v])]
     report.skipped = [v for v in typeset_variants if v not in stale]
-    # Render HTML here (cheap, ~20 ms); typeset in workers (~95% of the time).
-    todo = [render(project, v) for v in stale]
-    by_id = {str(r.variant): r for r in todo}
-    for result in _typeset_all(project, todo, jobs, executor, progress):
-        variant = by_id[result.variant_id].variant
+    by_id = {str(v): v for v in stale}
+    for result in _typeset_all(project, _longest_first(project, stale, cache), jobs, executor, progress):
+        variant = by_id[result.variant_id]
         report.problems += [Problem(variant, message, severity) for severity, message in result.messages]
         if result.pdf is None or any(severity == "error" for severity, _ in result.messages):
             report.failed.append(variant)  # the last good PDF stays where it is
@@ -106,7 +102,10 @@ def _impose(project: Project, output: Path, cache: dict, variant: Variant, force
     if not force and _up_to_date(output, cache, variant, key):
         report.skipped.append(variant)
         return
-    pdf, sheets = impose_booklet((output / source.output_path).read_bytes())
+    from .impose import impose_booklet  # pdfimpose pulls in PyMuPDF (~0.4 s): only when needed
+
+    title = project.leaflet(variant.leaflet).document(variant.language).title
+    pdf, sheets = impose_booklet((output / source.output_path).read_bytes(), title, variant.language)
     _write(project, output, cache, variant, key, pdf, sheets, report, imposed_from=source.output_path)
 
 
@@ -128,6 +127,18 @@ def _remove_stale_temp_files(output: Path) -> None:
 
 # ---------------------------------------------------------------- typesetting in workers
 
+def _longest_first(project: Project, variants: list[Variant], cache: dict) -> list[Variant]:
+    """Slowest variants first, so workers finish together: last build's page count when known,
+    else the size of the content file."""
+    def cost(variant: Variant) -> float:
+        known = cache.get(variant.output_path)
+        if known:
+            return known["entry"]["pages"]
+        document = project.leaflet(variant.leaflet).document(variant.language)
+        return document.path.stat().st_size / 800 * (1.5 if variant.format == "large-print" else 1)
+    return sorted(variants, key=cost, reverse=True)
+
+
 def _job(project: Project, rendered: Rendered) -> Job:
     variant = rendered.variant
     brand = project.brand(variant.brand)
@@ -139,27 +150,29 @@ def _job(project: Project, rendered: Rendered) -> Job:
                tuple(sorted(str(r.resolve()) for r in roots)), str(variant), guess_toc, variant.language)
 
 
-def _typeset_all(project: Project, todo: list[Rendered], jobs: int | None, executor: Executor | None,
+def _typeset_all(project: Project, variants: list[Variant], jobs: int | None, executor: Executor | None,
                  progress: Progress | None):
-    """Yield JobResults as they finish; longest variants start first so workers end together."""
-    work = [_job(project, r) for r in sorted(todo, key=lambda r: -r.words)]
-    total = len(work)
+    """Yield JobResults as they finish. The worker pool starts first, so workers import
+    WeasyPrint while this process renders the HTML and submits each job as soon as it is ready."""
+    total = len(variants)
     if progress:
         progress("typesetting", 0, total)
-    if not work:
+    if not variants:
         return
+    from .worker import run_job, warm_up  # imports WeasyPrint: only when there is work
+
     jobs = jobs or os.cpu_count() or 1
     own = executor is None and jobs > 1 and total > 1
     if executor is None and not own:
-        for done, job in enumerate(work, 1):
-            result = run_job(job)
+        for done, variant in enumerate(variants, 1):
+            result = run_job(_job(project, render(project, variant)))
             if progress:
-                progress(job.variant_id, done, total)
+                progress(result.variant_id, done, total)
             yield result
         return
     pool = executor or ProcessPoolExecutor(max_workers=min(jobs, total), initializer=warm_up)
     try:
-        futures = [pool.submit(run_job, job) for job in work]
+        futures = [pool.submit(run_job, _job(project, render(project, v))) for v in variants]
         for done, future in enumerate(as_completed(futures), 1):
             result = future.result()
             if progress:

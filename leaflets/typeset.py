@@ -8,41 +8,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from .jobs import Job, JobResult
 from .postprocess import structure_hints
 
 MAX_DATA_URL = 512 * 1024  # QR codes are ~10 KiB; anything near this is hostile or a mistake
 MAX_FILE = 8 * 1024 * 1024
 PAGES_FOR_CONTENTS = 4  # a contents list for leaflets over four pages
-
-
-@dataclass(frozen=True)
-class Job:
-    """Everything needed to make one PDF; no project access required."""
-
-    variant_id: str
-    html: str
-    html_with_toc: str | None
-    base_url: str
-    allowed_roots: tuple[str, ...]
-    identifier: str
-    guess_toc: bool
-    language: str = "en"
-
-
-@dataclass
-class JobResult:
-    variant_id: str
-    pdf: bytes | None
-    pages: int = 0
-    toc: bool = False
-    messages: list[tuple[str, str]] = field(default_factory=list)  # (severity, message)
 
 
 class GuardedFetcher(URLFetcher):

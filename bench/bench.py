@@ -1,0 +1,136 @@
+"""Benchmark the build: prints a table and one JSON line. Not a test: figures, not pass/fail.
+
+    python bench/bench.py            # default brand, A4, every leaflet/audience/language
+    python bench/bench.py --full     # the whole matrix (all brands and formats; minutes)
+
+Measures, on a copy of the project in a temporary folder:
+  cold build (jobs = cores), no-op rebuild (a fresh `build.py` process), one-file edit rebuild,
+  pages and PDFs, seconds per page, the ratio of our cold build to raw WeasyPrint rendering the
+  same HTML with the same options (sequential time ÷ cores), 2-job speedup over 1 job, and peak
+  RSS per worker.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from leaflets.expand import Selection, expand  # noqa: E402
+from leaflets.pipeline import build  # noqa: E402
+from leaflets.project import load_project  # noqa: E402
+from leaflets.render import render  # noqa: E402
+from leaflets.typeset import OPTIONS  # noqa: E402
+
+
+def copy_project(target: Path) -> Path:
+    for name in ("content", "templates", "styles", "brands", "locales", "build.py"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    return target
+
+
+def timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def raw_weasyprint(item: tuple[str, str]) -> int:
+    """WeasyPrint alone: the same HTML, options and base URL; no fetch limits, no checks."""
+    import weasyprint
+    html, base_url = item
+    weasyprint.HTML(string=html, base_url=base_url).write_pdf(**OPTIONS)
+    return 0
+
+
+def raw_floor(project_root: Path, selection: Selection, manifest: dict) -> float:
+    """Sequential seconds for raw WeasyPrint on the HTML our build printed (with or without
+    contents list, as chosen), in a warm process."""
+    project, _ = load_project(project_root)
+    chosen = {e["path"]: e for e in manifest["pdfs"]}
+    items = []
+    for variant in expand(project, selection):
+        if project.format(variant.format).imposed_from:
+            continue
+        rendered = render(project, variant)
+        has_toc = rendered.html_with_toc is not None and chosen[variant.output_path]["pages"] > 4
+        items.append((rendered.html_with_toc if has_toc else rendered.html, rendered.base_url))
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        pool.submit(raw_weasyprint, items[0]).result()  # warm: import and fonts, as our workers are
+        started = time.perf_counter()
+        list(pool.map(raw_weasyprint, items))
+        return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="the whole matrix: every brand and format")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    selection = Selection() if args.full else Selection(brands=("default",), formats=("a4",))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_project(Path(tmp))
+        cold, t_cold = timed(build, root, selection, jobs=cores)
+        assert cold.ok, [str(p) for p in cold.problems if p.is_error]
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        pdfs, pages = len(cold.built), cold.pages
+
+        cli = [sys.executable, "build.py", "-q"] + [f"--brand={b}" for b in selection.brands] + \
+              [f"--format={f}" for f in selection.formats]
+        noop = subprocess.run(cli, cwd=root, capture_output=True, text=True)
+        t_noop = float(noop.stdout.rsplit(" in ", 1)[1].split(" s.")[0])
+        started = time.perf_counter()
+        subprocess.run(cli, cwd=root, capture_output=True, check=True)
+        t_noop_process = time.perf_counter() - started
+
+        faq = root / "content/faq/nl.md"
+        faq.write_text(faq.read_text(encoding="utf-8") + "\nEen extra zin om te meten.\n", encoding="utf-8")
+        edit, t_edit = timed(build, root, selection, jobs=cores)
+
+        manifest = json.loads((root / "output/manifest.json").read_text())
+        t_raw = raw_floor(root, selection, manifest)
+
+        one, t_one = timed(build, root, selection, jobs=1, force=True, output=Path(tmp) / "one")
+        two, t_two = timed(build, root, selection, jobs=2, force=True, output=Path(tmp) / "two")
+
+    figures = {
+        "selection": "full matrix" if args.full else "default brand, a4",
+        "cores": cores,
+        "pdfs": pdfs,
+        "pages": pages,
+        "cold_s": round(t_cold, 2),
+        "seconds_per_page": round(t_cold / pages, 4),
+        "noop_s": round(t_noop, 3),
+        "noop_process_s": round(t_noop_process, 3),
+        "edit_s": round(t_edit, 2),
+        "edit_rebuilt": len(edit.built),
+        "raw_weasyprint_sequential_s": round(t_raw, 2),
+        "ratio_to_raw_per_core": round(t_cold / (t_raw / cores), 3),
+        "jobs1_s": round(t_one, 2),
+        "jobs2_s": round(t_two, 2),
+        "speedup_2_jobs": round(t_one / t_two, 2),
+        "peak_rss_per_worker_mb": round(peak_rss_mb, 1),
+    }
+    targets = {"ratio_to_raw_per_core": ("≤", 1.15), "speedup_2_jobs": ("≥", 1.8), "noop_process_s": ("<", 1.0),
+               "peak_rss_per_worker_mb": ("≤", 250)}
+    width = max(map(len, figures))
+    for key, value in figures.items():
+        target = f"   (target {targets[key][0]} {targets[key][1]})" if key in targets else ""
+        print(f"{key:<{width}}  {value}{target}")
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,28 @@
+"""The unit of work a worker runs: plain, picklable values with no heavy imports, so the main
+process can make jobs without importing WeasyPrint, and any Executor can ship them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything needed to make one PDF; no project access required."""
+
+    variant_id: str
+    html: str
+    html_with_toc: str | None
+    base_url: str
+    allowed_roots: tuple[str, ...]
+    identifier: str
+    guess_toc: bool
+    language: str = "en"
+
+
+@dataclass
+class JobResult:
+    variant_id: str
+    pdf: bytes | None
+    pages: int = 0
+    toc: bool = False
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (severity, message)
