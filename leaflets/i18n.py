@@ -32,9 +32,19 @@ def translations(locales_dir: Path, language: str) -> gettext.NullTranslations:
     return Translations(buffer)
 
 
+# The regional conventions our editions follow where a language has several (British English).
+DATE_LOCALES = {"en": "en_GB"}
+
+
 def long_date(value: date, language: str) -> str:
-    """'25 november 2026' (nl), 'November 25, 2026' (en)."""
-    return format_date(value, format="long", locale=language)
+    """'25 november 2026' (nl), '25 November 2026' (en), '25 نوفمبر 2026' (ar)."""
+    return format_date(value, format="long", locale=DATE_LOCALES.get(language, language))
+
+
+def number(value: float, language: str) -> str:
+    """'4.000' (nl), '4,000' (en): thousands and decimals as the language writes them."""
+    from babel.numbers import format_decimal
+    return format_decimal(value, locale=DATE_LOCALES.get(language, language))
 
 
 # CLDR's primary quotation marks (babel does not expose them); others fall back to “ ”.

@@ -22,7 +22,7 @@ from .model import Project, Variant
 PDF_MODULES = ("blocks/__init__.py", "brand.py", "formats.py", "i18n.py", "impose.py", "inputs.py", "jobs.py", "markup.py",
                "model.py", "postprocess.py", "project.py", "read.py", "render.py", "typeset.py", "validate.py",
                "verify.py", "worker.py")
-EDITOR_MODULES = ("__init__.py", "cli.py", "editorial.py", "errors.py", "expand.py", "pipeline.py", "readability.py",
+EDITOR_MODULES = ("__init__.py", "catalogue.py", "cli.py", "editorial.py", "errors.py", "expand.py", "pipeline.py", "readability.py",
                   "serve.py", "status.py", "write.py")
 
 

@@ -17,6 +17,7 @@ class Job:
     identifier: str
     guess_toc: bool
     language: str = "en"
+    bleed_mm: float = 0.0  # print formats: the bleed the BleedBox must show (marks lie outside it)
 
 
 @dataclass

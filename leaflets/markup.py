@@ -94,6 +94,7 @@ class LeafletMarkdown(Extension):
 
 def to_html(text: str, ctx: MarkupContext) -> str:
     """Convert one Markdown run. Heading ids come from `{#id}` or are derived from the text."""
+    text = re.sub(r"[ \t]+(?=\[@)", "\u00a0", text)  # a citation never starts a line on its own
     md = markdown.Markdown(extensions=[
         LeafletMarkdown(ctx), "attr_list", "sane_lists", "tables",
         TocExtension(permalink=False, slugify=_slug),

@@ -52,7 +52,14 @@ class LeafletMeta:
     version: str
     published: date
     review_by: date
-    owner: str
+    owner: str | tuple[tuple[str, str], ...]  # one name, or (language, name) pairs
+
+    def owner_in(self, language: str) -> str:
+        """The owner's name as printed in this language (falls back to the source language)."""
+        if isinstance(self.owner, str):
+            return self.owner
+        names = dict(self.owner)
+        return names.get(language) or names.get(self.source_language) or next(iter(names.values()))
     source_language: str
     audiences: tuple[str, ...]
     sources: tuple[Source, ...]
@@ -156,6 +163,7 @@ class Format:
     margins_mm: tuple[float, float, float, float] = (20, 18, 22, 18)  # top, right, bottom, left
     bleed_mm: float = 0.0
     crop_marks: bool = False
+    marks_mm: float = 0.0  # paper beyond the bleed for crop marks, so they never touch the bleed
     short_footer: bool = False  # only title and page number in the running footer
     imposed_from: str | None = None
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import Problem, SourceLocation
 from .expand import Selection, expand
+from .catalogue import write_catalogue
 from .inputs import InputHasher, code_version
 from .model import Project, Variant
 from .project import load_project
@@ -68,7 +69,8 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | None = Non
     for variant in imposed:  # after typesetting: needs the source PDFs on disk
         _impose(project, output, cache, variant, force, report)
     if variants or cache:
-        save_state(output, cache)
+        entries = save_state(output, cache)
+        write_catalogue(output, entries, {b.id: b.name for b in project.brands})
     report.built.sort()
     report.failed.sort()
     report.seconds = time.perf_counter() - started
@@ -147,7 +149,8 @@ def _job(project: Project, rendered: Rendered) -> Job:
     fmt = project.format(variant.format)
     guess_toc = rendered.words > 4 * fmt.words_per_page
     return Job(str(variant), rendered.html, rendered.html_with_toc, rendered.base_url,
-               tuple(sorted(str(r.resolve()) for r in roots)), str(variant), guess_toc, variant.language)
+               tuple(sorted(str(r.resolve()) for r in roots)), str(variant), guess_toc, variant.language,
+               fmt.bleed_mm)
 
 
 def _typeset_all(project: Project, variants: list[Variant], jobs: int | None, executor: Executor | None,

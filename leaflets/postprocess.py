@@ -57,8 +57,12 @@ class PostprocessError(ValueError):
 
 # ---------------------------------------------------------------- the entry point
 
-def postprocess(pdf: bytes, language: str) -> bytes:
-    """Return `pdf` with WeasyPrint 70's tagging gaps closed (see the module docstring)."""
+def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
+    """Return `pdf` with WeasyPrint 70's tagging gaps closed (see the module docstring).
+
+    With `bleed_pt`, each page's BleedBox is set to the TrimBox plus that much on every side:
+    the media box is larger (room for crop marks outside the bleed), and WeasyPrint would put
+    the BleedBox up to 10 pt out."""
     with pikepdf.open(BytesIO(pdf)) as doc:
         if "/StructTreeRoot" not in doc.Root:
             raise PostprocessError("PDF has no structure tree (was it written with pdf_variant='pdf/ua-1'?)")
@@ -74,9 +78,19 @@ def postprocess(pdf: bytes, language: str) -> bytes:
         describe_links(tree.root, generated, pages)
         if not str(doc.Root.get("/Lang", "")).strip():
             doc.Root.Lang = pikepdf.String(language)
+        if bleed_pt:
+            set_bleed_boxes(doc, bleed_pt)
         out = BytesIO()
         doc.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+def set_bleed_boxes(doc: pikepdf.Pdf, bleed_pt: float) -> None:
+    for page in doc.pages:
+        if "/TrimBox" in page.obj:
+            x0, y0, x1, y1 = (float(v) for v in page.obj.TrimBox)
+            page.obj.BleedBox = pikepdf.Array([round(x0 - bleed_pt, 4), round(y0 - bleed_pt, 4),
+                                               round(x1 + bleed_pt, 4), round(y1 + bleed_pt, 4)])
 
 
 # ---------------------------------------------------------------- page content

@@ -79,7 +79,7 @@ class LeafletFile(BaseModel):
     version: str
     published: date
     review_by: date
-    owner: str
+    owner: str | dict[str, str]  # a name, or a name per language ({nl: Redactie, en: Editors})
     source_language: str = Field(pattern=r"^[a-z]{2,3}$")
     audiences: list[Literal["patient", "professional"]] = Field(min_length=1)
     languages: list[str] = []  # languages this leaflet must exist in; a missing one is reported
@@ -106,7 +106,8 @@ def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[Lea
         if key in keys[:index]:
             problems.append(Problem(located.at("sources", index, "key"), f"source key '{key}' is used twice"))
     sources = tuple(Source(**s.model_dump(), where=located.at("sources", i)) for i, s in enumerate(parsed.sources))
-    meta = LeafletMeta(leaflet_id, parsed.version, parsed.published, parsed.review_by, parsed.owner,
+    owner = parsed.owner if isinstance(parsed.owner, str) else tuple(sorted(parsed.owner.items()))
+    meta = LeafletMeta(leaflet_id, parsed.version, parsed.published, parsed.review_by, owner,
                        parsed.source_language, tuple(parsed.audiences), sources, SourceLocation(located.path, 1),
                        tuple(parsed.languages))
     return (None if problems else meta), problems

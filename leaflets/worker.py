@@ -19,7 +19,7 @@ def run_job(job: Job) -> JobResult:
     try:
         result = typeset(job)
         # Close WeasyPrint 70's tagging gaps (footer artifacts, one structure across pages, …).
-        result.pdf = postprocess(result.pdf, job.language)
+        result.pdf = postprocess(result.pdf, job.language, job.bleed_mm * 72 / 25.4)
     except Exception as exc:  # a crash must fail this variant, not the whole build
         return JobResult(job.variant_id, None, messages=[("error", f"typesetting failed: {type(exc).__name__}: {exc}")])
     facts, findings = verify_pdf(result.pdf)

@@ -63,11 +63,12 @@ def load_cache(output: Path) -> dict[str, dict]:
         return {}  # no or unreadable cache: everything is rebuilt, which is always safe
 
 
-def save_state(output: Path, cache: dict[str, dict]) -> None:
-    """Write the cache and the manifest (every PDF whose file is present)."""
+def save_state(output: Path, cache: dict[str, dict]) -> list[dict]:
+    """Write the cache and the manifest (every PDF whose file is present); return its entries."""
     atomic_write(output / CACHE_FILE, json.dumps(cache, indent=1, sort_keys=True).encode())
     pdfs = [cache[p]["entry"] for p in sorted(cache) if (output / p).is_file()]
     atomic_write(output / "manifest.json", (json.dumps({"pdfs": pdfs}, indent=2, ensure_ascii=False) + "\n").encode())
+    return pdfs
 
 
 def entry_dict(entry: ManifestEntry) -> dict:

@@ -41,22 +41,32 @@ def test_print_format_has_3mm_bleed_around_the_a4_trim(formats):
     path = formats / "exercise-patient-print.pdf"
     assert boxes(path, "/TrimBox") == (595.3, 841.9)
     assert boxes(path, "/BleedBox") == (595.3 + 17.0, 841.9 + 17.0)  # 8.5 pt each side
+    assert boxes(path) > boxes(path, "/BleedBox")  # the media box leaves room for crop marks
     with pikepdf.open(path) as pdf:
         trim, bleed = (list(map(float, pdf.pages[0].obj[k])) for k in ("/TrimBox", "/BleedBox"))
     assert [round(t - b, 1) for t, b in zip(trim[:2], bleed[:2])] == [8.5, 8.5]
 
 
-def test_print_format_band_reaches_into_the_bleed(formats):
-    """The top band is painted from the bleed edge: the first drawn row of pixels is brand blue."""
+def test_print_format_band_reaches_into_the_bleed_and_crop_marks_lie_outside_it(formats):
+    """Rows of pixels down the middle of page 1 at 72 dpi (1 px = 1 pt): paper for the marks,
+    then brand blue from the bleed edge (8.5 pt above the trim) into the page."""
     import subprocess
-    png = formats / "band"
-    subprocess.run(["pdftoppm", "-r", "36", "-f", "1", "-l", "1", "-singlefile",
-                    str(formats / "exercise-patient-print.pdf"), str(png)], check=True)
-    data = (formats / "band.ppm").read_bytes()
-    header, width_height, _maxval, pixels = data.split(b"\n", 3)
+    path = formats / "exercise-patient-print.pdf"
+    with pikepdf.open(path) as pdf:
+        media_top = float(pdf.pages[0].MediaBox[3])
+        trim_top = float(pdf.pages[0].TrimBox[3])
+    subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-singlefile", str(path), str(formats / "band")], check=True)
+    _magic, width_height, _maxval, pixels = (formats / "band.ppm").read_bytes().split(b"\n", 3)
     width = int(width_height.split()[0])
-    middle = (width // 2) * 3
-    assert tuple(pixels[middle:middle + 3]) == (0x1F, 0x4E, 0x79)
+
+    def row(y: float) -> tuple:
+        start = (int(y) * width + width // 2) * 3
+        return tuple(pixels[start:start + 3])
+    bleed_edge = media_top - trim_top - 8.5  # pixels from the media top
+    assert bleed_edge > 20  # room for crop marks beyond the bleed
+    assert row(bleed_edge / 2) == (255, 255, 255)
+    assert row(bleed_edge + 2) == (0x1F, 0x4E, 0x79)
+    assert row(bleed_edge + 8.5 + 5) == (0x1F, 0x4E, 0x79)  # and on into the trimmed page
 
 
 def test_booklet_is_a5_imposed_on_a4_landscape_in_fours(formats):
