@@ -61,6 +61,21 @@ class CitationProcessor(InlineProcessor):
         return sup, m.start(0), m.end(0)
 
 
+FOREIGN = re.compile(r"\[([^\]]+)\]\{lang=([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)\}")
+
+
+class ForeignLanguageProcessor(InlineProcessor):
+    """`[to be or not to be]{lang=en}` → `<span lang="en">`, so screen readers switch voice."""
+
+    def __init__(self):
+        super().__init__(FOREIGN.pattern)
+
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+        span = etree.Element("span", {"lang": m.group(2)})
+        span.text = m.group(1)
+        return span, m.start(0), m.end(0)
+
+
 class LeafletLinks(Treeprocessor):
     """`<a href="leaflet:exercise">` → `<cite class="leaflet-ref">` with the other leaflet's title."""
 
@@ -89,6 +104,7 @@ class LeafletMarkdown(Extension):
         md.inlinePatterns.deregister("html")
         # Before links (170), so '[@key]' is not read as a reference link.
         md.inlinePatterns.register(CitationProcessor(self.ctx.citation_numbers), "citation", 175)
+        md.inlinePatterns.register(ForeignLanguageProcessor(), "foreign-language", 176)
         md.treeprocessors.register(LeafletLinks(md, self.ctx), "leaflet-links", 0)
 
 

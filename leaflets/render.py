@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .blocks import BLOCKS
 from .brand import font_package_files
-from .i18n import long_date, quotes, script_fonts, text_direction, translations
+from .i18n import long_date, number, quotes, script_fonts, text_direction, translations
 from .markup import CITATION, MarkupContext, inline, short_url, to_html
 from .model import Block, Document, Format, Leaflet, Markdown, Node, Project, Source, Variant
 
@@ -153,6 +153,7 @@ def environment(templates: Path, locales: Path) -> Environment:
                       autoescape=lambda name: not (name or "").endswith(".css.j2"),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
+    env.filters["number"] = number  # {{ 4000 | number(lang) }} → 4.000 / 4,000
     return env
 
 

@@ -52,3 +52,13 @@ def test_sanitizer_drops_event_handlers_and_iframes():
 
 def test_short_url_is_what_a_reader_types():
     assert short_url("https://www.ms.nl/") == "www.ms.nl"
+
+
+def test_foreign_language_passage_gets_a_lang_attribute():
+    html = render("Dit heet [fatigue]{lang=en} in het Engels.")
+    assert '<span lang="en">fatigue</span>' in html
+
+
+def test_lang_attribute_values_cannot_carry_markup():
+    html = render('[x]{lang=en" onload="alert(1)}')
+    assert "<span" not in html and "onload=" not in html.replace("onload=”", "")  # left as plain text
