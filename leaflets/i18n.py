@@ -69,3 +69,8 @@ def script_fonts(language: str) -> list[str]:
 def text_direction(language: str) -> str:
     """'rtl' or 'ltr', from CLDR via babel."""
     return Locale.parse(language).text_direction
+
+
+def script_direction(text: str) -> str:
+    """'rtl' when the text is written in a right-to-left script (Arabic, Hebrew), else 'ltr'."""
+    return "rtl" if any("\u0590" <= c <= "\u08ff" or "\ufb1d" <= c <= "\ufefc" for c in text) else "ltr"

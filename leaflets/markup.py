@@ -52,7 +52,7 @@ class CitationProcessor(InlineProcessor):
         self.numbers = numbers
 
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
-        keys = re.findall(r"@([\w:-]+)", m.group(0))
+        keys = sorted(set(re.findall(r"@([\w:-]+)", m.group(0))), key=self.numbers.__getitem__)  # [2][6], not [6][2]
         sup = etree.Element("sup", {"class": "cite"})
         for index, key in enumerate(keys):
             link = etree.SubElement(sup, "a", {"href": f"#ref-{key}"})

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .blocks import BLOCKS
 from .brand import font_package_files
-from .i18n import long_date, number, quotes, script_fonts, text_direction, translations
+from .i18n import long_date, number, quotes, script_direction, script_fonts, text_direction, translations
 from .markup import CITATION, MarkupContext, inline, short_url, to_html
 from .model import Block, Document, Format, Leaflet, Markdown, Node, Project, Source, Variant
 
@@ -38,11 +38,14 @@ class Rendered:
 # ---------------------------------------------------------------- audience selection
 
 def for_audience(nodes: tuple[Node, ...], audience: str) -> tuple[Node, ...]:
-    """Drop other audiences' blocks and unwrap this audience's, at every depth."""
+    """Drop other audiences' blocks and unwrap this audience's, at every depth. Professional-only
+    detail stays wrapped, so the professional edition can mark it."""
     out: list[Node] = []
     for node in nodes:
         if isinstance(node, Block) and node.kind == "audience":
-            if node.title == audience:
+            if node.title == audience == "professional" and any(isinstance(c, Markdown) for c in node.children):
+                out.append(Block(node.kind, node.title, node.options, for_audience(node.children, audience), node.where))
+            elif node.title == audience:
                 out += for_audience(node.children, audience)
         elif isinstance(node, Block):
             out.append(Block(node.kind, node.title, node.options, for_audience(node.children, audience), node.where))
@@ -154,6 +157,7 @@ def environment(templates: Path, locales: Path) -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
     env.filters["number"] = number  # {{ 4000 | number(lang) }} → 4.000 / 4,000
+    env.filters["script_direction"] = script_direction
     return env
 
 

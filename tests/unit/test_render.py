@@ -38,8 +38,8 @@ def test_professional_edition_leaves_out_patient_text(project):
 
 def test_cited_sources_are_numbered_first_in_citation_order(project):
     html = html_for(project, "professional")
-    assert re.search(r'id="ref-alpha"><span class="ref-number">\[1\]', html)
-    assert re.search(r'id="ref-beta"><span class="ref-number">\[2\]', html)
+    assert re.search(r'id="ref-alpha" dir="ltr"><span class="ref-number">\[1\]', html)
+    assert re.search(r'id="ref-beta" dir="ltr"><span class="ref-number">\[2\]', html)
 
 
 def test_every_source_is_listed_even_when_not_cited(project):
