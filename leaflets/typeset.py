@@ -72,6 +72,26 @@ def _render(html: str, job: Job, fetcher: GuardedFetcher):
     return document
 
 
+PRINT_DPI = 300
+
+
+def low_resolution_images(document) -> list[str]:
+    """Raster images printed at under 300 dpi, as messages: print shops reject them."""
+    from weasyprint.images import RasterImage
+
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        for box in page._page_box.descendants():
+            image = getattr(box, "replacement", None)
+            if isinstance(image, RasterImage) and box.width:
+                dpi = image.width / (box.width / 96)  # CSS px are 1/96 in
+                if dpi < PRINT_DPI - 0.5:
+                    name = (getattr(box, "element", None) is not None and box.element.get("src", "")) or "image"
+                    found.append(f"image '{name.rsplit('/', 1)[-1]}' on page {number} prints at {dpi:.0f} dpi "
+                                 f"(print shops need {PRINT_DPI} dpi): use a larger picture")
+    return found
+
+
 def typeset(job: Job) -> JobResult:
     """Lay out the variant, choose with/without contents list by page count, write PDF bytes."""
     fetcher = GuardedFetcher(job.allowed_roots)
@@ -95,4 +115,6 @@ def typeset(job: Job) -> JobResult:
     finally:
         logger.removeHandler(collect)
     messages = collect.records + [("error", r) for r in fetcher.refused]
+    if job.bleed_mm:  # a print-shop format: check the resolution of raster images
+        messages += [("warning", m) for m in low_resolution_images(document)]
     return JobResult(job.variant_id, pdf, len(document.pages), use_toc, messages)

@@ -156,3 +156,25 @@ def test_page_size_is_a4(faq_pdf):
 def test_citations_link_to_the_reference_list(demo_pdf):
     text = re.sub(r"\s+", " ", extract_text(str(demo_pdf)))
     assert "[1] Doe J, Roe R. Alpha study of walking. Journal of Tests, 2023. DOI: 10.1000/alpha.1. PMID: 12345678." in text
+
+
+@pytest.mark.parametrize("leaflet", ["exercise", "therapies"])
+def test_every_leaflet_extracts_in_source_order(tmp_path, leaflet):
+    """Headings and block titles of the patient edition appear in the PDF's text in source order."""
+    report = build(REPO, Selection(leaflets=(leaflet,), languages=("nl",), audiences=("patient",), brands=("default",),
+                                   formats=("a4",)), jobs=1, output=tmp_path)
+    assert report.ok, [str(p) for p in report.problems]
+    text = re.sub(r"\s+", " ", extract_text(str(tmp_path / f"default/nl/{leaflet}-patient-a4.pdf")))
+    def norm(value: str) -> str:  # hyphenated line ends and typographic quotes, on both sides
+        return value.replace("- ", "").replace("’", "'").replace("“", '"').replace("”", '"')
+    text = norm(text)
+    source = (REPO / f"content/{leaflet}/nl.md").read_text(encoding="utf-8")
+    source = re.sub(r"/// audience \| professional.*?^///$", "", source, flags=re.S | re.M)
+    titles = [norm(re.sub(r"\s*\{#[^}]+\}$|[*_]", "", t).strip())
+              for t in re.findall(r"^(?:## |### |/// (?:therapy|question|callout|links) \| )(.+)$", source, re.M)]
+    assert len(titles) > 5
+    position = text.find(titles[0])
+    for title in titles:
+        found = text.find(title, position)
+        assert found >= 0, f"not found after position {position}: {title}"
+        position = found

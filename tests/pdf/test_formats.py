@@ -98,3 +98,28 @@ def test_a5_body_text_stays_readable(formats):
              for line in box for char in line if isinstance(char, LTChar)]
     body = max(set(sizes), key=sizes.count)
     assert body >= 11.0
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_print_format_warns_about_raster_images_under_300_dpi(tmp_path):
+    from conftest import make_project
+    root = make_project(tmp_path / "p")
+    (root / "content/other/images").mkdir()
+    (root / "content/other/images/photo.png").write_bytes(_png(100, 100))  # 100 px at 96 px/in: 96 dpi
+    page = root / "content/other/nl.md"
+    page.write_text(page.read_text() + "\n![Een foto van een wandeling](images/photo.png)\n")
+    report = build(root, Selection(leaflets=("other",), formats=("print", "a4")), jobs=1)
+    assert [str(p) for p in report.problems] == [
+        "other/patient/nl/default/print: warning: image 'photo.png' on page 1 prints at 96 dpi "
+        "(print shops need 300 dpi): use a larger picture"]
+    assert len(report.built) == 2  # a warning, not a failure (unless --strict)
