@@ -58,7 +58,10 @@ def quotes(language: str) -> tuple[str, str]:
 
 
 # Fonts for scripts the brand font may lack, from pip font packages: (package family, languages).
-SCRIPT_FONTS = {"Noto Sans Arabic": ("ar", "fa", "ur")}
+# Tajawal, not Noto Sans Arabic: Noto draws dotted letters as a shared skeleton plus dots, and
+# WeasyPrint 70 then maps shared glyphs to the first letter drawn with them (Kozea/WeasyPrint
+# #2841), so the text layer reads wrong letters. Tajawal's one-glyph-per-form design extracts right.
+SCRIPT_FONTS = {"Tajawal": ("ar", "fa", "ur")}
 
 
 def script_fonts(language: str) -> list[str]:

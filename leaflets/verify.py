@@ -821,26 +821,24 @@ class _Checker:
                 return None
             return _name(_attribute(cell.obj, "Table", "/Scope", self.class_map))
 
-        for c in range(col, min(col + colspan, len(grid[0]))):
+        def header_along(cells, scopes: tuple[str, ...]) -> bool:
+            """Walking away from the cell: a TH with a matching /Scope before the TH run ends."""
             found_th = False
-            for r in range(row - 1, -1, -1):
-                cell = grid[r][c]
-                if scope(cell) in ("Column", "Both"):
+            for cell in cells:
+                if scope(cell) in scopes:
                     return True
                 if cell is not None and cell.std == "TH":
                     found_th = True
                 elif found_th:
                     break
-        for r in range(row, min(row + rowspan, len(grid))):
-            found_th = False
-            for c in range(col - 1, -1, -1):
-                cell = grid[r][c]
-                if scope(cell) in ("Row", "Both"):
-                    return True
-                if cell is not None and cell.std == "TH":
-                    found_th = True
-                elif found_th:
-                    break
+            return False
+
+        above = any(header_along((grid[r][c] for r in range(row - 1, -1, -1)), ("Column", "Both"))
+                    for c in range(col, min(col + colspan, len(grid[0]))))
+        left = any(header_along((grid[r][c] for c in range(col - 1, -1, -1)), ("Row", "Both"))
+                   for r in range(row, min(row + rowspan, len(grid))))
+        if above or left:
+            return True
         return False
 
     # -- 7.2: language identifiers ---------------------------------------------------------------
