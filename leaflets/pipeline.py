@@ -1,6 +1,7 @@
 """The build, top to bottom. This is the only code that knows the order of the stages.
 
-    load (read + validate) → expand → render (HTML) → typeset + verify (workers) → write
+    load (read + validate) → expand → plan (skip unchanged) → render (HTML, here)
+      → typeset → post-process → verify (worker processes) → write (atomic) → manifest, catalogue
 """
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .catalogue import write_catalogue
 from .errors import Problem, SourceLocation
 from .expand import Selection, expand
-from .catalogue import write_catalogue
 from .inputs import InputHasher, code_version
+from .jobs import Job, JobResult
 from .model import Project, Variant
 from .project import load_project
 from .render import Rendered, render
-from .jobs import Job, JobResult
 from .write import ManifestEntry, atomic_write, entry_dict, load_cache, save_state, sha256_bytes, sha256_file
 
 Progress = Callable[[str, int, int], None]  # (message, done, total)
@@ -39,34 +40,32 @@ class BuildReport:
         return not self.failed and not any(p.is_error for p in self.problems)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What this build must do: typeset `stale`, impose `imposed`, leave `skipped` alone."""
+
+    keys: dict[Variant, str]
+    stale: list[Variant]
+    skipped: list[Variant]
+    imposed: list[Variant]
+
+
 def build(root: Path, selection: Selection = Selection(), jobs: int | None = None,
           executor: Executor | None = None, progress: Progress | None = None, force: bool = False,
           output: Path | None = None) -> BuildReport:
     started = time.perf_counter()
-    report = BuildReport()
-    project, report.problems = load_project(root)
-    report.problems += [Problem(SourceLocation("command line"), m) for m in selection.unknown(project)]
+    project, problems = load_project(root)  # read + validate: every problem, with file and line
+    problems += [Problem(SourceLocation("command line"), m) for m in selection.unknown(project)]
     variants = expand(project, selection)
-    imposed = [v for v in variants if project.format(v.format).imposed_from]
-    # An imposed format (booklet) is made from another format's PDF, so that one is typeset too.
-    typeset_variants = sorted({v for v in variants if v not in imposed} | {_imposition_source(project, v) for v in imposed})
     output = (output or project.root / "output").resolve()
     _remove_stale_temp_files(output)
     cache = load_cache(output)
-    # Keys come from input files, so unchanged variants are skipped without rendering anything.
-    hasher = InputHasher(project)
-    keys = {v: hasher.key(v) for v in typeset_variants}
-    stale = [v for v in typeset_variants if force or not _up_to_date(output, cache, v, keys[v])]
-    report.skipped = [v for v in typeset_variants if v not in stale]
-    by_id = {str(v): v for v in stale}
-    for result in _typeset_all(project, _longest_first(project, stale, cache), jobs, executor, progress):
-        variant = by_id[result.variant_id]
-        report.problems += [Problem(variant, message, severity) for severity, message in result.messages]
-        if result.pdf is None or any(severity == "error" for severity, _ in result.messages):
-            report.failed.append(variant)  # the last good PDF stays where it is
-            continue
-        _write(project, output, cache, variant, keys[variant], result.pdf, result.pages, report)
-    for variant in imposed:  # after typesetting: needs the source PDFs on disk
+    plan = _plan(project, variants, cache, output, force)
+    report = BuildReport(problems, skipped=list(plan.skipped))
+    # render (here) → typeset → post-process → verify (workers), longest first
+    for result in _typeset_all(project, _longest_first(project, plan.stale, cache), jobs, executor, progress):
+        _keep(project, output, cache, plan, result, report)
+    for variant in plan.imposed:  # after typesetting: imposition reads the source PDFs from disk
         _impose(project, output, cache, variant, force, report)
     if variants or cache:
         entries = save_state(output, cache)
@@ -75,6 +74,27 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | None = Non
     report.failed.sort()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _plan(project: Project, variants: list[Variant], cache: dict, output: Path, force: bool) -> Plan:
+    """Skip what is up to date. Keys come from input files, so nothing is rendered to decide."""
+    imposed = [v for v in variants if project.format(v.format).imposed_from]
+    # An imposed format (booklet) is made from another format's PDF, so that one is typeset too.
+    typeset = sorted({v for v in variants if v not in imposed} | {_imposition_source(project, v) for v in imposed})
+    hasher = InputHasher(project)
+    keys = {v: hasher.key(v) for v in typeset}
+    stale = [v for v in typeset if force or not _up_to_date(output, cache, v, keys[v])]
+    return Plan(keys, stale, [v for v in typeset if v not in stale], imposed)
+
+
+def _keep(project: Project, output: Path, cache: dict, plan: Plan, result: JobResult, report: BuildReport) -> None:
+    """Write a variant's PDF atomically, or record it as failed and leave the last good one."""
+    variant = next(v for v in plan.stale if str(v) == result.variant_id)
+    report.problems += [Problem(variant, message, severity) for severity, message in result.messages]
+    if result.pdf is None or any(severity == "error" for severity, _ in result.messages):
+        report.failed.append(variant)
+        return
+    _write(project, output, cache, variant, plan.keys[variant], result.pdf, result.pages, report)
 
 
 def _write(project: Project, output: Path, cache: dict, variant: Variant, key: str, pdf: bytes, pages: int,
