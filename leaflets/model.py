@@ -105,6 +105,11 @@ class Document:
     where: SourceLocation
     source_hash: str = ""  # sha256 of this file's bytes
     translated_from_hash: str = ""  # translations: 12-hex sha256 prefix of the source file they follow
+    summary_professional: str = ""
+
+    def summary_for(self, audience: str) -> str:
+        """The one-sentence summary under the title, as this edition's readers need it."""
+        return self.summary_professional if audience == "professional" and self.summary_professional else self.summary
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,7 @@ class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1)
     summary: str = ""
+    summary_professional: str = ""  # the title block's summary in the professional edition
     keywords: list[str] = []
     translation_of: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
     # sha256 (first 12 hex digits) of the source-language file this translation was made from;
@@ -321,4 +322,4 @@ def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Pa
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     return Document(leaflet_id, language, front.title, front.summary, tuple(front.keywords),
                     front.translation_of, body, file, SourceLocation(raw.path, 1), digest,
-                    front.source_hash or ""), problems
+                    front.source_hash or "", front.summary_professional), problems

@@ -94,3 +94,12 @@ def test_html_matches_golden_snapshot(project, update_golden, audience, language
         golden.write_text(html, encoding="utf-8")
         pytest.skip(f"wrote {golden.name}; review and commit it")
     assert html == golden.read_text(encoding="utf-8"), "HTML changed: review, then run pytest --update-golden"
+
+
+def test_professional_edition_can_have_its_own_summary(project):
+    path = project / "content/demo/nl.md"
+    path.write_text(path.read_text().replace("summary: Een korte folder om de pijplijn te testen.",
+                                             "summary: Een korte folder om de pijplijn te testen.\n"
+                                             "summary_professional: Achtergrond voor zorgverleners."))
+    assert '<p class="summary">Achtergrond voor zorgverleners.</p>' in html_for(project, "professional")
+    assert '<p class="summary">Een korte folder om de pijplijn te testen.</p>' in html_for(project, "patient")
