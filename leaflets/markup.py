@@ -44,6 +44,18 @@ class MarkupContext:
     leaflet_titles: dict[str, str]
     quotes: tuple[str, str] = ("“", "”")
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text) seen
+    _converter: markdown.Markdown | None = field(default=None, repr=False)
+
+    def converter(self) -> markdown.Markdown:
+        """One Markdown instance per document, reset between runs: building one costs more than
+        converting a paragraph."""
+        if self._converter is None:
+            self._converter = markdown.Markdown(extensions=[
+                LeafletMarkdown(self), "attr_list", "sane_lists", "tables",
+                TocExtension(permalink=False, slugify=_slug),
+                SmartyExtension(substitutions={"left-double-quote": self.quotes[0], "right-double-quote": self.quotes[1]}),
+            ], output_format="html")
+        return self._converter.reset()
 
 
 class CitationProcessor(InlineProcessor):
@@ -111,13 +123,7 @@ class LeafletMarkdown(Extension):
 def to_html(text: str, ctx: MarkupContext) -> str:
     """Convert one Markdown run. Heading ids come from `{#id}` or are derived from the text."""
     text = re.sub(r"[ \t]+(?=\[@)", "\u00a0", text)  # a citation never starts a line on its own
-    md = markdown.Markdown(extensions=[
-        LeafletMarkdown(ctx), "attr_list", "sane_lists", "tables",
-        TocExtension(permalink=False, slugify=_slug),
-        SmartyExtension(substitutions={
-            "left-double-quote": ctx.quotes[0], "right-double-quote": ctx.quotes[1]}),
-    ], output_format="html")
-    return sanitize(md.convert(text))
+    return sanitize(ctx.converter().convert(text))
 
 
 def sanitize(html: str) -> str:

@@ -134,9 +134,8 @@ class BodyRenderer:
     def extra_links(self, block: Block) -> dict:
         items = []
         for label, url in self._items(block):
-            qr = segno.make(url, error="m")
             items.append({"label": Markup(inline(label, self.ctx)), "url": url, "short": short_url(url),
-                          "qr": qr.svg_data_uri(scale=4, border=2)})
+                          "qr": qr_code(url)})
         return {"items": items}
 
     def extra_see_also(self, block: Block) -> dict:
@@ -146,6 +145,12 @@ class BodyRenderer:
             items.append({"label": Markup(inline(label, self.ctx)), "href": href, "kind": kind,
                           "leaflet": self.ctx.leaflet_titles.get(href[8:], href[8:]) if kind == "leaflet" else ""})
         return {"items": items}
+
+
+@lru_cache(maxsize=512)
+def qr_code(url: str) -> str:
+    """A QR code as an SVG data: URL (medium error correction survives a creased leaflet)."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
 # ---------------------------------------------------------------- the document
