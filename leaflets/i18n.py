@@ -11,7 +11,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -67,6 +67,15 @@ SCRIPT_FONTS = {"Tajawal": ("ar", "fa", "ur")}
 def script_fonts(language: str) -> list[str]:
     """Font families to put before the brand font for this language's script."""
     return [family for family, languages in SCRIPT_FONTS.items() if language in languages]
+
+
+def known_language(code: str) -> bool:
+    """Whether CLDR (via babel) knows the language, so dates, direction and plurals work."""
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def text_direction(language: str) -> str:

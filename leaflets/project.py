@@ -12,6 +12,7 @@ from .brand import load_brand
 from .errors import Problem, SourceLocation, relative
 from .formats import FORMATS
 from .model import Leaflet, Project
+from .i18n import known_language
 from .read import load_yaml, read_markdown
 from .validate import validate_document, validate_leaflet_meta
 
@@ -53,7 +54,15 @@ def load_leaflet(folder: Path, root: Path, leaflet_ids: set[str]) -> tuple[Leafl
         return None, problems
     keys = {s.key for s in meta.sources}
     documents = []
-    for path in sorted(p for p in folder.glob("*.md") if LANGUAGE_FILE.match(p.name)):
+    for path in sorted(folder.glob("*.md")):
+        if not LANGUAGE_FILE.match(path.name):
+            problems.append(Problem(SourceLocation(relative(path, root)),
+                                    "not a language file (expected <language>.md, e.g. nl.md): ignored", "warning"))
+            continue
+        if not known_language(path.stem):
+            problems.append(Problem(SourceLocation(relative(path, root)),
+                                    f"unknown language code '{path.stem}' (use an ISO 639-1 code such as nl, en, ar)"))
+            continue
         raw, found = read_markdown(path, relative(path, root))
         document, more = validate_document(raw, folder.name, path.stem, path, keys, leaflet_ids)
         problems += found + more

@@ -126,3 +126,17 @@ def test_blocks_that_need_a_title_say_so(tmp_path, block):
     options = "    id: x\n" if block == "category" else ""
     [message] = problems_for(tmp_path, f"## A\n\n/// {block}\n{options}tekst\n///\n")
     assert message == f"content/demo/nl.md:6: error: block '{block}' needs a title: '/// {block} | ...'"
+
+
+def test_markdown_file_that_is_not_a_language_is_named_and_ignored(tmp_path):
+    root = make_project(tmp_path / "p", {"content/demo/notes.md": "# scratch\n"})
+    _, problems = load_project(root)
+    assert [str(p) for p in problems] == [
+        "content/demo/notes.md: warning: not a language file (expected <language>.md, e.g. nl.md): ignored"]
+
+
+def test_unknown_language_code_is_an_error(tmp_path):
+    root = make_project(tmp_path / "p", {"content/other/xx.md": "---\ntitle: X\n---\n## A\n"})
+    _, problems = load_project(root)
+    assert [str(p) for p in problems] == [
+        "content/other/xx.md: error: unknown language code 'xx' (use an ISO 639-1 code such as nl, en, ar)"]
