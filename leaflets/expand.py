@@ -1,7 +1,7 @@
 """Expand stage: the build matrix leaflet × audience × language × brand × format → Variants."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .model import Project, Variant
 

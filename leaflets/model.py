@@ -1,7 +1,7 @@
 """The content model: frozen, typed values with no I/O. Every value keeps where it came from."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pyphen
 
-from .model import Block, Document, Markdown, Node
+from .model import Block, Document, Node
 from .render import for_audience
 
 # (intercept, words-per-sentence weight, syllables-per-word weight, scale name)

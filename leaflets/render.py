@@ -18,7 +18,7 @@ from .blocks import BLOCKS
 from .brand import font_package_files
 from .i18n import long_date, number, quotes, script_direction, script_fonts, text_direction, translations
 from .markup import CITATION, MarkupContext, inline, short_url, to_html
-from .model import Block, Document, Format, Leaflet, Markdown, Node, Project, Source, Variant
+from .model import Block, Markdown, Node, Project, Source, Variant
 
 LINK_ITEM = re.compile(r"^\s*[-*+]\s*\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)\s*$")
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .blocks import BLOCKS, ID_PATTERN, BlockSpec
 from .errors import Problem, SourceLocation
-from .model import AUDIENCES, Block, Document, LeafletMeta, Markdown, Node, Source
+from .model import Block, Document, LeafletMeta, Markdown, Node, Source
 from .read import Located, RawBlock, RawDocument
 
 

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -155,10 +154,8 @@ def test_command_prints_loopback_url_and_stops_cleanly_on_ctrl_c(tmp_path):
         events = http.client.HTTPConnection("127.0.0.1", int(match[1]), timeout=10)
         events.request("GET", "/events")  # an open event stream must not hold up the stop
         assert events.getresponse().status == 200
-        started = time.monotonic()
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
-        assert time.monotonic() - started < 5
+        assert process.wait(timeout=10) == 0  # an open event stream does not keep it running
         assert "Traceback" not in process.stderr.read()
         events.close()
     finally:

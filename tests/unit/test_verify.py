@@ -10,7 +10,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pikepdf
-import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from leaflets.verify import Finding, PdfFacts, verify_pdf
