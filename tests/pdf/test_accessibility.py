@@ -20,7 +20,7 @@ def faq_pdf(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("faq")
     report = build(REPO, Selection(leaflets=("faq",), languages=("nl",), audiences=("patient",), brands=("default",), formats=("a4",)),
                    jobs=1, output=out)
-    assert report.ok, [str(p) for p in report.problems]
+    assert report.ok and not report.problems, [str(p) for p in report.problems]  # no WeasyPrint warnings either
     return out / "default/nl/faq-patient-a4.pdf"
 
 
@@ -28,7 +28,7 @@ def faq_pdf(tmp_path_factory) -> Path:
 def demo_pdf(tmp_path_factory) -> Path:
     root = make_project(tmp_path_factory.mktemp("demo") / "p")
     report = build(root, Selection(leaflets=("demo",), languages=("nl",), audiences=("professional",)), jobs=1)
-    assert report.ok, [str(p) for p in report.problems]
+    assert report.ok and not report.problems, [str(p) for p in report.problems]  # no WeasyPrint warnings either
     return root / "output/default/nl/demo-professional-a4.pdf"
 
 
@@ -164,7 +164,7 @@ def test_every_leaflet_extracts_in_source_order(tmp_path, leaflet):
     """Headings and block titles of the patient edition appear in the PDF's text in source order."""
     report = build(REPO, Selection(leaflets=(leaflet,), languages=("nl",), audiences=("patient",), brands=("default",),
                                    formats=("a4",)), jobs=1, output=tmp_path)
-    assert report.ok, [str(p) for p in report.problems]
+    assert report.ok and not report.problems, [str(p) for p in report.problems]  # no WeasyPrint warnings either
     text = re.sub(r"\s+", " ", extract_text(str(tmp_path / f"default/nl/{leaflet}-patient-a4.pdf")))
     def norm(value: str) -> str:  # hyphenated line ends and typographic quotes, on both sides
         return value.replace("- ", "").replace("’", "'").replace("“", '"').replace("”", '"')
