@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, SourceLocation
 
 COMMANDS = ("build", "check", "verify", "serve", "status", "translated")
 DESCRIPTION = """\
@@ -98,7 +98,11 @@ def _insert_default_command(argv: list[str]) -> list[str]:
 
 
 def _print_problems(problems: list[Problem]) -> tuple[int, int]:
-    for problem in problems:
+    """Print in file and line order (variant problems after), so a file reads top to bottom."""
+    def order(problem: Problem) -> tuple:
+        where = problem.where
+        return (0, where.path, where.line) if isinstance(where, SourceLocation) else (1, str(where), 0)
+    for problem in sorted(problems, key=order):
         print(problem, file=sys.stderr)
     errors = sum(p.is_error for p in problems)
     return errors, len(problems) - errors

@@ -230,6 +230,11 @@ class BodyChecker:
         spec = BLOCKS.get(raw.kind)
         if spec is None:
             self.error(raw.line, f"unknown block type '{raw.kind}' (known: {', '.join(sorted(BLOCKS))})")
+            # Still check what is inside and keep its id, so one typo gives one error, not a cascade.
+            data = raw.options.data if raw.options and isinstance(raw.options.data, dict) else {}
+            if isinstance(data.get("id"), str):
+                self.define_id(data["id"], raw.line)
+            self.nodes(raw.children, raw.kind)
             return None
         before = len(self.problems)
         self.check_title(spec, raw)
