@@ -123,3 +123,16 @@ def test_print_format_warns_about_raster_images_under_300_dpi(tmp_path):
         "other/patient/nl/default/print: warning: image 'photo.png' on page 1 prints at 96 dpi "
         "(print shops need 300 dpi): use a larger picture"]
     assert len(report.built) == 2  # a warning, not a failure (unless --strict)
+
+
+def test_brand_footer_line_runs_on_every_page_as_an_artifact(tmp_path):
+    report = build(REPO, Selection(leaflets=("exercise",), languages=("en",), audiences=("patient",), brands=("oostergouw",),
+                                   formats=("a4",)), jobs=1, output=tmp_path)
+    assert report.ok and not report.problems, [str(p) for p in report.problems]
+    path = tmp_path / "oostergouw/en/exercise-patient-a4.pdf"
+    from pdfminer.high_level import extract_text
+    with pikepdf.open(path) as pdf:
+        pages = len(pdf.pages)
+    for page in range(pages):
+        assert "MS Centrum Oostergouw · 012 345 67 89" in extract_text(str(path), page_numbers=[page])
+    # verification (part of report.ok) would fail if the header text were untagged, not an artifact
