@@ -22,9 +22,10 @@ build: setup
 check: setup
 	$(PY) build.py check
 
+# The own-words check first, so pytest's summary is the last line of the run.
 test: setup
-	$(PY) -m pytest -q $(PYTEST_ARGS)
 	$(PYTHON) ../shared/tools/own_words.py content templates
+	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/bench.py $(ARGS)
