@@ -33,8 +33,9 @@ examples:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--project", type=Path, default=Path.cwd(), metavar="DIR",
-                        help="project folder with content/, brands/, templates/ (default: current folder)")
+    parser.add_argument("--project", type=Path, default=None, metavar="DIR",
+                        help="project folder with content/, brands/, templates/ (default: the current folder "
+                             "if it has content/, else the folder build.py is in)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = commands.add_parser("build", help="make PDFs (the default command)",
@@ -85,9 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     if not set(COMMANDS) & set(argv) and not {"-h", "--help"} & set(argv[:1]):
         argv = _insert_default_command(argv)
     args = _parser().parse_args(argv)
+    args.project = args.project or _default_project()
     commands = {"build": cmd_build, "check": cmd_check, "verify": cmd_verify, "serve": cmd_serve,
                 "status": cmd_status, "translated": cmd_translated}
     return commands[args.command](args)
+
+
+def _default_project() -> Path:
+    """The current folder when it is a project; otherwise this checkout (build.py's folder)."""
+    here = Path.cwd()
+    checkout = Path(__file__).resolve().parents[1]
+    return here if (here / "content").is_dir() or not (checkout / "content").is_dir() else checkout
 
 
 def _insert_default_command(argv: list[str]) -> list[str]:
