@@ -125,9 +125,13 @@ def cmd_build(args) -> int:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
     selection = Selection(*(tuple(x) for x in (args.leaflet, args.audience, args.language, args.brand, args.format)))
-    with _progress(quiet=args.quiet) as progress:
-        report = build(args.project, selection, jobs=args.jobs, progress=progress, force=args.force,
-                       output=args.output)
+    try:
+        with _progress(quiet=args.quiet) as progress:
+            report = build(args.project, selection, jobs=args.jobs, progress=progress, force=args.force,
+                           output=args.output)
+    except OSError as exc:  # the output folder cannot be written: nothing else can go on
+        print(f"{exc.filename or args.output or 'output'}: error: cannot write there: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     errors, warnings = _print_problems(report.problems)
     total = len(report.built) + len(report.skipped) + len(report.failed)
     print(f"Built {len(report.built)}/{total} PDFs ({report.pages} pages), skipped {len(report.skipped)} unchanged, "

@@ -153,3 +153,11 @@ def test_process_pool_build_matches_serial_build(project, tmp_path):
     assert serial.ok and parallel.ok
     for variant in serial.built:
         assert (tmp_path / "serial" / variant.output_path).read_bytes() == (tmp_path / "parallel" / variant.output_path).read_bytes()
+
+
+def test_unwritable_output_folder_is_a_clear_error_not_a_traceback(project, tmp_path, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    assert run(project, "-q", "--leaflet", "other", "--format", "a4", "--output", str(blocker)) == 2
+    err = capsys.readouterr().err
+    assert "error: cannot write there" in err and "Traceback" not in err
