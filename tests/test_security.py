@@ -132,3 +132,20 @@ def test_a_broken_brand_does_not_stop_the_other_brands(tmp_path):
 def test_wcag_contrast_formula():
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast("#767676", "#ffffff"), 2) == 4.54
+
+
+def test_colour_value_cannot_smuggle_css(tmp_path):
+    yml = BRAND.replace('    blue: "#1f4e79"', '    blue: "#1f4e79; background: url(file:///etc/passwd)"')
+    problems = brand_problems(tmp_path, yml, {"logo.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    assert problems == ["brands/evil/brand.yml:17: error: color.primary '#1f4e79; background: url(file:///etc/passwd)' "
+                        "is not a #rrggbb colour or palette name"]
+
+
+def test_brand_footer_cannot_inject_css_that_loads_files(tmp_path):
+    evil = '"; } @import url(file:///etc/passwd); @page { @top-left { content: url(file:///etc/hostname) } } x { y: "'
+    yml = BRAND.replace("leaflets:\n", "leaflets:\n  footer: '" + evil.replace("'", "''") + "'\n")
+    root = make_project(tmp_path / "p", {"brands/default/brand.yml": yml})
+    report = build(root, Selection(leaflets=("other",), formats=("a4",)), jobs=1)
+    assert report.ok and not report.problems, [str(p) for p in report.problems]  # nothing refused: never fetched
+    text = extract_text(str(root / "output/default/nl/other-patient-a4.pdf"))
+    assert "@import url(file:///etc/passwd)" in text  # printed as the footer's text
