@@ -12,7 +12,8 @@ that WeasyPrint 70 tagged (pdf_variant="pdf/ua-1") it guarantees:
 3. Meaningful roles instead of NonStruct: aside → Aside (role-mapped to Div), header → Div,
    nav → Sect holding a TOC of TOCI items, figure → Div holding its Figure (with /Alt) and
    Caption; a definition list's dt/dd pair becomes one LI with Lbl and LBody.
-4. Elements with an HTML `lang` attribute (e.g. <span lang="en"> in Dutch text) carry /Lang.
+4. Elements with an HTML `lang` attribute (e.g. <span lang="en"> in Dutch text) carry /Lang;
+   text blocks in right-to-left languages carry /ActualText with their text in logical order.
 5. Leaders drawn by CSS `leader()` are /Layout artifacts; the page number after them stays text.
    A link's generated content (a::after) is part of the one Link element, not a nested Link.
 6. Link annotations' /Contents is the link's visible text, not the raw anchor or URL.
@@ -802,7 +803,16 @@ def _hinted_build(box, parent, pdf, page_number, nums, annotations, tags):
                 lang = source.element.get("lang")
                 if lang and "::" not in tag:
                     element["Lang"] = pydyf.String(lang)
+                if tag in _TEXT_BLOCKS and source.style["direction"] == "rtl":
+                    # Right-to-left runs are drawn in visual order, and readers differ in how they
+                    # put marks and ligatures back; /ActualText gives them the text as written.
+                    text = " ".join("".join(source.element.itertext()).split())
+                    if text:
+                        element["ActualText"] = pydyf.String(text)
         yield element
+
+
+_TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "caption", "th", "td"}
 
 
 @contextmanager

@@ -189,6 +189,8 @@ def test_arabic_leaflet_is_right_to_left_tagged_and_extracts_as_arabic(tmp_path)
     with pikepdf.open(path) as pdf:
         assert str(pdf.Root.Lang) == "ar"
         fonts = {str(f.BaseFont) for page in pdf.pages for f in page.Resources.Font.values()}
+        # assistive technology gets each text block in logical order, whatever the glyph order
+        actual = {str(e.S): str(e.ActualText) for e in struct_elements(pdf) if "/ActualText" in e}
     assert any("Tajawal" in name for name in fonts), fonts
     source = (REPO / "content/faq/ar.md").read_text(encoding="utf-8")
     # poppler's pdftotext puts right-to-left text in logical order; pdfminer does not
@@ -199,6 +201,7 @@ def test_arabic_leaflet_is_right_to_left_tagged_and_extracts_as_arabic(tmp_path)
     assert sum(w in known for w in words) / len(words) >= 0.8
     title = re.search(r"^title: (.+)$", source, re.M)[1].strip()
     assert title.split()[1] in text  # a title word, in reading order
+    assert actual["/H1"] == title
     assert "صفحة" in text  # the footer's "page x of y" is translated
 
 
