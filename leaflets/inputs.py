@@ -21,7 +21,9 @@ from .model import Project, Variant
 # out, so changing them does not rebuild every PDF.
 PDF_MODULES = ("blocks/__init__.py", "brand.py", "formats.py", "i18n.py", "impose.py", "inputs.py", "jobs.py", "markup.py",
                "model.py", "postprocess.py", "project.py", "read.py", "render.py", "typeset.py", "validate.py",
-               "verify.py", "worker.py")
+               "verify/__init__.py", "verify/annotations.py", "verify/cmaps.py", "verify/content.py",
+               "verify/features.py", "verify/fontprogram.py", "verify/fonts.py", "verify/language.py",
+               "verify/metadata.py", "verify/pdfutil.py", "verify/structure.py", "verify/tables.py", "worker.py")
 EDITOR_MODULES = ("__init__.py", "catalogue.py", "cli.py", "editorial.py", "errors.py", "expand.py", "pipeline.py", "readability.py",
                   "serve.py", "status.py", "write.py")
 
