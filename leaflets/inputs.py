@@ -20,7 +20,7 @@ from .model import Project, Variant
 # The modules whose code shapes a PDF's bytes. Editor tools (cli, serve, status, check) are left
 # out, so changing them does not rebuild every PDF.
 PDF_MODULES = ("blocks/__init__.py", "brand.py", "formats.py", "i18n.py", "impose.py", "inputs.py", "jobs.py", "markup.py",
-               "model.py", "postprocess/__init__.py", "postprocess/artifacts.py", "postprocess/content.py",
+               "model.py", "postprocess/__init__.py", "postprocess/fonts.py", "postprocess/artifacts.py", "postprocess/content.py",
                "postprocess/errors.py", "postprocess/hints.py", "postprocess/joins.py", "postprocess/links.py",
                "postprocess/roles.py", "postprocess/tree.py", "postprocess/write.py",
                "project.py", "read.py", "render.py", "typeset.py", "validate.py",

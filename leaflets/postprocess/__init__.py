@@ -51,6 +51,7 @@ import pikepdf
 from .artifacts import margin_artifacts
 from .content import PageContent
 from .errors import PostprocessError
+from .fonts import stable_font_programs
 from .hints import structure_hints
 from .joins import join_cut_elements
 from .links import describe_links, flatten_links
@@ -84,6 +85,7 @@ def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
             doc.Root.Lang = pikepdf.String(language)
         if bleed_pt:
             set_bleed_boxes(doc, bleed_pt)
+        stable_font_programs(doc)
         out = BytesIO()
         doc.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()

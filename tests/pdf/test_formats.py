@@ -136,3 +136,15 @@ def test_brand_footer_line_runs_on_every_page_as_an_artifact(tmp_path):
     for page in range(pages):
         assert "MS Centrum Oostergouw · 012 345 67 89" in extract_text(str(path), page_numbers=[page])
     # verification (part of report.ok) would fail if the header text were untagged, not an artifact
+
+
+def test_variable_font_brands_give_the_same_bytes_on_every_build(tmp_path):
+    # regression: HarfBuzz stamped the current time into instanced variable fonts (head.modified)
+    import time
+    selection = Selection(leaflets=("exercise",), languages=("nl",), audiences=("patient",), brands=("oostergouw",),
+                          formats=("a4",))
+    build(REPO, selection, jobs=1, output=tmp_path / "first")
+    time.sleep(1.1)  # the stamp has one-second resolution
+    build(REPO, selection, jobs=1, output=tmp_path / "second")
+    name = "oostergouw/nl/exercise-patient-a4.pdf"
+    assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
