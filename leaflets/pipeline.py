@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from .catalogue import write_catalogue
@@ -49,6 +50,11 @@ class Plan:
     skipped: list[Variant]
     imposed: list[Variant]
 
+    @cached_property
+    def by_id(self) -> dict[str, Variant]:
+        """Stale variants by the id a JobResult carries."""
+        return {str(v): v for v in self.stale}
+
 
 def build(root: Path, selection: Selection = Selection(), jobs: int | None = None,
           executor: Executor | None = None, progress: Progress | None = None, force: bool = False,
@@ -83,13 +89,13 @@ def _plan(project: Project, variants: list[Variant], cache: dict, output: Path, 
     typeset = sorted({v for v in variants if v not in imposed} | {_imposition_source(project, v) for v in imposed})
     hasher = InputHasher(project)
     keys = {v: hasher.key(v) for v in typeset}
-    stale = [v for v in typeset if force or not _up_to_date(output, cache, v, keys[v])]
+    stale = [v for v in typeset if force or not up_to_date(output, cache, v, keys[v])]
     return Plan(keys, stale, [v for v in typeset if v not in stale], imposed)
 
 
 def _keep(project: Project, output: Path, cache: dict, plan: Plan, result: JobResult, report: BuildReport) -> None:
     """Write a variant's PDF atomically, or record it as failed and leave the last good one."""
-    variant = next(v for v in plan.stale if str(v) == result.variant_id)
+    variant = plan.by_id[result.variant_id]
     report.problems += [Problem(variant, message, severity) for severity, message in result.messages]
     if result.pdf is None or any(severity == "error" for severity, _ in result.messages):
         report.failed.append(variant)
@@ -119,9 +125,8 @@ def _impose(project: Project, output: Path, cache: dict, variant: Variant, force
         report.failed.append(variant)
         report.problems.append(Problem(variant, f"not imposed: its source {source} failed"))
         return
-    source_sha = cache[source.output_path]["entry"]["sha256"]
-    key = hashlib.sha256((code_version() + source_sha).encode()).hexdigest()
-    if not force and _up_to_date(output, cache, variant, key):
+    key = imposition_key(cache[source.output_path]["entry"]["sha256"])
+    if not force and up_to_date(output, cache, variant, key):
         report.skipped.append(variant)
         return
     from .impose import impose_booklet  # pdfimpose pulls in PyMuPDF (~0.4 s): only when needed
@@ -133,7 +138,13 @@ def _impose(project: Project, output: Path, cache: dict, variant: Variant, force
 
 # ---------------------------------------------------------------- cache
 
-def _up_to_date(output: Path, cache: dict, variant: Variant, key: str) -> bool:
+def imposition_key(source_sha256: str) -> str:
+    """An imposed PDF depends only on its source PDF's bytes and the code."""
+    return hashlib.sha256((code_version() + source_sha256).encode()).hexdigest()
+
+
+def up_to_date(output: Path, cache: dict, variant: Variant, key: str) -> bool:
+    """The cached PDF was made from inputs with this key and is intact on disk."""
     known = cache.get(variant.output_path)
     if not known or known.get("key") != key:
         return False

@@ -1,6 +1,7 @@
 """`python build.py status`: one table of leaflets × languages × audiences."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -9,9 +10,10 @@ from rich.table import Table
 from .editorial import translation_state
 from .expand import Selection, expand
 from .inputs import InputHasher
+from .pipeline import imposition_key, up_to_date
 from .project import load_project
 from .readability import measure
-from .write import load_cache, sha256_file
+from .write import load_cache
 
 
 def status_table(root: Path, output: Path | None = None) -> str:
@@ -41,9 +43,13 @@ def status_table(root: Path, output: Path | None = None) -> str:
 
 
 def _is_current(project, hasher: InputHasher, output: Path, cache: dict, variant) -> bool:
-    known = cache.get(variant.output_path)
-    if not known or sha256_file(output / variant.output_path) != known["entry"]["sha256"]:
-        return False
-    if project.format(variant.format).imposed_from:
-        return True  # imposed from its source, which is counted on its own
-    return known["key"] == hasher.key(variant)
+    """What the build would decide: the same key and an intact PDF."""
+    imposed_from = project.format(variant.format).imposed_from
+    if imposed_from:
+        source = cache.get(replace(variant, format=imposed_from).output_path)
+        if source is None:
+            return False
+        key = imposition_key(source["entry"]["sha256"])
+    else:
+        key = hasher.key(variant)
+    return up_to_date(output, cache, variant, key)
