@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import Problem, SourceLocation, relative
+from .i18n import script_fonts
 from .model import Brand
 from .read import Located, load_yaml
 from .validate import model_problems
@@ -191,6 +192,12 @@ def font_package_files(family: str) -> list[tuple[str, str, Path]] | None:
     root = Path(package.__file__).resolve().parent
     meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
     return [(f["style"], "" if f.get("variable") else str(f["weight"]), root / f["path"]) for f in meta["files"]]
+
+
+def script_font_files(language: str) -> list[tuple[str, str, str, Path]]:
+    """(family, style, weight, file) of the fonts placed before the brand font for this
+    language's script (e.g. Arabic), from their pip packages."""
+    return [(family, *f) for family in script_fonts(language) for f in font_package_files(family) or ()]
 
 
 def _resolve_fonts(typography: Typography, folder: Path, located: Located):

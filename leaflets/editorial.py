@@ -42,7 +42,7 @@ def editorial_problems(project: Project, today: date) -> list[Problem]:
 
 def _review(leaflet: Leaflet, today: date) -> list[Problem]:
     meta = leaflet.meta
-    where = SourceLocation(meta.where.path, _line_of(leaflet.folder / "leaflet.yaml", "review_by"))
+    where = SourceLocation(meta.where.path, meta.review_by_line)
     if meta.review_by < today:
         return [Problem(where, f"review date {meta.review_by.isoformat()} has passed: review the leaflet and set a new review_by")]
     if meta.review_by - today <= REVIEW_WARNING:
@@ -60,8 +60,7 @@ def _translations(leaflet: Leaflet) -> list[Problem]:
                                     f"missing translation: leaflet.yaml lists language '{language}'", "warning"))
     for document in leaflet.documents:
         state = translation_state(leaflet, document)
-        line = _line_of(document.path, "source_hash") or 1
-        where = SourceLocation(document.where.path, line)
+        where = SourceLocation(document.where.path, document.source_hash_line)
         command = f"python build.py translated {document.where.path}"
         if state == "stale":
             problems.append(Problem(where, f"stale translation: {meta.source_language}.md changed since this was translated; "
@@ -78,16 +77,6 @@ def _readability(document: Document) -> list[Problem]:
         return []
     return [Problem(document.where, f"patient edition is above B1: {result} (targets: {result.scale} ≥ {TARGET_SCORE:.0f}, "
                                     f"≤ {TARGET_WORDS:.0f} words/sentence)", "warning")]
-
-
-def _line_of(path: Path, key: str) -> int:
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.match(rf"^{re.escape(key)}\s*:", line):
-                return number
-    except OSError:
-        pass
-    return 0
 
 
 def mark_translated(path: Path, source: Path) -> str:

@@ -12,8 +12,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from .brand import font_package_files
-from .i18n import script_fonts
+from .brand import script_font_files
 from .model import Project, Variant
 
 
@@ -77,7 +76,7 @@ class InputHasher:
         """Installed font files change only with their package: path, size and time suffice."""
         brand = self.project.brand(variant.brand)
         paths = [f[3] for f in brand.font_files]
-        paths += [f[2] for family in script_fonts(variant.language) for f in font_package_files(family) or ()]
+        paths += [f[3] for f in script_font_files(variant.language)]
         return "|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(paths) if p.exists())
 
     def titles(self, language: str) -> str:

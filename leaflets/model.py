@@ -65,6 +65,7 @@ class LeafletMeta:
     sources: tuple[Source, ...]
     where: SourceLocation
     languages: tuple[str, ...] = ()  # required languages (missing ones are reported by `check`)
+    review_by_line: int = 0  # where review_by stands in leaflet.yaml, for `check` messages
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Document:
     source_hash: str = ""  # sha256 of this file's bytes
     translated_from_hash: str = ""  # translations: 12-hex sha256 prefix of the source file they follow
     summary_professional: str = ""
+    source_hash_line: int = 1  # where source_hash stands (or would go) in the front matter
 
     def summary_for(self, audience: str) -> str:
         """The one-sentence summary under the title, as this edition's readers need it."""

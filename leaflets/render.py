@@ -15,8 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .blocks import BLOCKS
-from .brand import font_package_files
-from .i18n import long_date, number, quotes, script_direction, script_fonts, text_direction, translations
+from .brand import script_font_files
+from .i18n import long_date, number, quotes, script_direction, text_direction, translations
 from .markup import CITATION, MarkupContext, inline, short_url, to_html
 from .model import Block, Markdown, Node, Project, Source, Variant
 
@@ -198,7 +198,7 @@ def render(project: Project, variant: Variant) -> Rendered:
         dates={"published": long_date(leaflet.meta.published, variant.language),
                "review_by": long_date(leaflet.meta.review_by, variant.language)},
         direction=text_direction(variant.language), lang=variant.language,
-        script_fonts=[(family, *f) for family in script_fonts(variant.language) for f in font_package_files(family) or ()],
+        script_fonts=script_font_files(variant.language),
     )
     # Stylesheets are project files, not content: trusted, joined as they are.
     static = "\n".join(_read(project.root / "styles" / name) for name in ("base.css", "blocks.css", fmt.css))

@@ -109,7 +109,7 @@ def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[Lea
     owner = parsed.owner if isinstance(parsed.owner, str) else tuple(sorted(parsed.owner.items()))
     meta = LeafletMeta(leaflet_id, parsed.version, parsed.published, parsed.review_by, owner,
                        parsed.source_language, tuple(parsed.audiences), sources, SourceLocation(located.path, 1),
-                       tuple(parsed.languages))
+                       tuple(parsed.languages), located.lines.get(("review_by",), 0))
     return (None if problems else meta), problems
 
 
@@ -327,4 +327,5 @@ def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Pa
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     return Document(leaflet_id, language, front.title, front.summary, tuple(front.keywords),
                     front.translation_of, body, file, SourceLocation(raw.path, 1), digest,
-                    front.source_hash or "", front.summary_professional), problems
+                    front.source_hash or "", front.summary_professional,
+                    raw.front.lines.get(("source_hash",), 1)), problems
