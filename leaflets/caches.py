@@ -20,8 +20,11 @@ FILE_CACHES = (
 # Left out on purpose (tests/test_preview_caches.py keeps this list complete):
 # - render.environment: its Jinja loader already re-reads a template whose file changed, and
 #   clearing it would recompile every template on every preview (~140 ms a page instead of ~28).
-# - render.qr_code, readability._hyphenator: pure functions of their arguments, no files.
-# - inputs.code_version: the package's own code, which a running server does not reload.
+# - assets._image_problem: keyed by the image's size and mtime, so an edited image is a new key.
+# - render.qr_code, readability._hyphenator, postprocess.hints._code_loads_global: pure functions
+#   of their arguments, no files.
+# - inputs.code_version, htmlpages.environment: the package's own code and templates, which a
+#   running server does not reload.
 # - serve.files.font_package_dirs: installed font packages, which do not change while it runs.
 
 
