@@ -7,24 +7,157 @@ attribute, /ActualText in logical order for right-to-left text blocks. The notes
 make gap 3 (roles) closable at all and let gap 2 join every element cut at a page break
 exactly; `write` removes them again.
 
+The hook wraps a private function, `weasyprint.pdf.tags._build_box_tree`, and reads private
+attributes of WeasyPrint's boxes. `WRITTEN_FOR` records what it was written against (the
+version, the function's signature and generator protocol, the attributes); `structure_hints()`
+compares it with the installed WeasyPrint before patching anything and raises
+`UnsupportedWeasyPrint`, naming what to re-check, when they differ. docs/upgrading-weasyprint.md
+says how to upgrade.
+
 The patch of `weasyprint.pdf.tags._build_box_tree` and the count of its users live here, in
 module globals, so nested and concurrent uses share one patch.
 """
 from __future__ import annotations
 
+import dis
+import functools
+import inspect
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 HINT_ELEMENT = "LeafletsElement"  # number of the HTML element (and pseudo-element) it came from
 HINT_TAG = "LeafletsTag"          # its HTML tag, e.g. 'aside', 'dt', 'a::after', 'a::after::leader'
 HINT_MARGIN = "LeafletsMargin"    # the @page margin box it was drawn in, e.g. '@bottom-left'
 HINT_KEYS = tuple("/" + key for key in (HINT_ELEMENT, HINT_TAG, HINT_MARGIN))
 
+UPGRADE_GUIDE = "docs/upgrading-weasyprint.md"
+
 _hint_lock = threading.Lock()
 _hint_users = 0
 _original_build = None
 
+
+class UnsupportedWeasyPrint(RuntimeError):
+    """The installed WeasyPrint is not the one the structure hints hook was written for.
+
+    Raised before anything is patched; the worker turns it into a failed variant."""
+
+
+# ---------------------------------------------------------------- what the hook was written for
+
+@dataclass(frozen=True)
+class Expectation:
+    """One thing the hook relies on in WeasyPrint, as it was when the hook was written."""
+
+    fact: str                       # what is looked at, e.g. 'signature of …'
+    written_for: tuple              # the value(s) it had in the WeasyPrint the hook was tested with
+    recheck: str                    # what to re-check in this module when the value differs
+    look: Callable[[], object]      # reads the fact from the installed WeasyPrint
+
+
+def _tags():
+    from weasyprint.pdf import tags
+    return tags
+
+
+def _boxes():
+    from weasyprint.formatting_structure import boxes
+    return boxes
+
+
+def _builder():
+    """WeasyPrint's own `_build_box_tree`, also while our patch is in place."""
+    return _original_build if _hint_users else _tags()._build_box_tree
+
+
+def _loads_global(function, name: str) -> bool:
+    """Does `function` look `name` up as a module global (so that patching the module reaches it)?"""
+    return _code_loads_global(function.__code__, name)
+
+
+@functools.lru_cache(maxsize=16)
+def _code_loads_global(code, name: str) -> bool:  # cached: disassembling takes ~1 ms, checks run per PDF
+    return any(i.opname == "LOAD_GLOBAL" and i.argval == name for i in dis.get_instructions(code))
+
+
+def _version() -> str:
+    import weasyprint
+    return weasyprint.__version__
+
+
+def _signature(function) -> str:
+    return str(inspect.signature(function))
+
+
+def _placeholder_attribute() -> str | None:
+    """The attribute an AbsolutePlaceholder keeps its box in."""
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+    box = object()
+    return next((name for name, value in vars(AbsolutePlaceholder(box)).items() if value is box), None)
+
+
+WRITTEN_FOR = (
+    Expectation("weasyprint.__version__", ("70.0",),
+                "every private API listed in docs/upgrading-weasyprint.md and whether each post-processing "
+                "gap (leaflets/postprocess/__init__.py) is still there; then add the version here",
+                _version),
+    Expectation("signature of weasyprint.pdf.tags._build_box_tree",
+                ("(box, parent, pdf, page_number, nums, annotations, tags)",),
+                "the arguments _hinted_build takes and passes on to it",
+                lambda: _signature(_builder())),
+    Expectation("weasyprint.pdf.tags._build_box_tree is a generator function", (True,),
+                "that _hinted_build can iterate it and pass on the structure elements (pydyf.Dictionary) it yields",
+                lambda: inspect.isgeneratorfunction(_builder())),
+    Expectation("weasyprint.pdf.tags._build_box_tree finds itself as a module global", (True,),
+                "that its recursion goes through the patched name, so every box below the page is hinted",
+                lambda: _loads_global(_builder(), "_build_box_tree")),
+    Expectation("weasyprint.pdf.tags.add_tags finds _build_box_tree as a module global", (True,),
+                "that the page boxes reach the patched name (add_tags is where the tag tree is built)",
+                lambda: _loads_global(_tags().add_tags, "_build_box_tree")),
+    Expectation("attribute in which weasyprint.layout.absolute.AbsolutePlaceholder keeps its box", ("_box",),
+                "how _hinted_build reaches the real box of an absolutely positioned element",
+                _placeholder_attribute),
+    Expectation("signature of weasyprint.formatting_structure.boxes.MarginBox.__init__",
+                ("(self, at_keyword, style)",),
+                "that MarginBox.at_keyword still names the @page margin box (read for /LeafletsMargin)",
+                lambda: _signature(_boxes().MarginBox.__init__)),
+    Expectation("signature of weasyprint.formatting_structure.boxes.Box.__init__",
+                ("(self, element_tag, style, element)",),
+                "that box.element, box.element_tag and box.style['direction'] are still read the same way",
+                lambda: _signature(_boxes().Box.__init__)),
+    Expectation("weasyprint.formatting_structure.boxes.Box.is_leader", (False,),
+                "that boxes drawn by CSS leader() are still told by box.is_leader (noted as 'tag::leader')",
+                lambda: _boxes().Box.is_leader),
+)
+
+
+def weasyprint_mismatches() -> list[str]:
+    """How the installed WeasyPrint differs from `WRITTEN_FOR`, one sentence each (empty: it does not)."""
+    found = []
+    for expectation in WRITTEN_FOR:
+        try:
+            value = expectation.look()
+            shown = repr(value)
+        except (ImportError, AttributeError, TypeError, ValueError) as exc:  # the private API moved or is gone
+            value, shown = None, f"unreadable ({type(exc).__name__}: {exc})"
+        if value not in expectation.written_for:
+            expected = " or ".join(repr(v) for v in expectation.written_for)
+            found.append(f"{expectation.fact}: {shown} (written for {expected}): re-check {expectation.recheck}")
+    return found
+
+
+def check_weasyprint() -> None:
+    """Raise `UnsupportedWeasyPrint` naming what to re-check when WeasyPrint is not as `WRITTEN_FOR` says."""
+    mismatches = weasyprint_mismatches()
+    if mismatches:
+        raise UnsupportedWeasyPrint(
+            "the structure hints hook (leaflets/postprocess/hints.py) relies on private WeasyPrint APIs that "
+            f"changed: {'; '.join(mismatches)}. See {UPGRADE_GUIDE} for how to upgrade WeasyPrint")
+
+
+# ---------------------------------------------------------------- the hook
 
 def _hinted_build(box, parent, pdf, page_number, nums, annotations, tags):
     """WeasyPrint's `_build_box_tree`, noting on each structure element where it came from."""
@@ -41,6 +174,10 @@ def _hinted_build(box, parent, pdf, page_number, nums, annotations, tags):
             state["margin"] = None
         return
     for element in _original_build(box, parent, pdf, page_number, nums, annotations, tags):
+        if not isinstance(element, pydyf.Dictionary):
+            raise UnsupportedWeasyPrint(
+                f"weasyprint.pdf.tags._build_box_tree yielded a {type(element).__name__}, not a structure element "
+                f"(pydyf.Dictionary): re-check its generator protocol in leaflets/postprocess/hints.py, see {UPGRADE_GUIDE}")
         # Elements passed up from html/body/page boxes were noted by the call that made them.
         if HINT_TAG not in element and HINT_MARGIN not in element:
             if state["margin"]:
@@ -72,11 +209,14 @@ def structure_hints() -> Iterator[None]:
 
     Wrap `document.write_pdf(...)` in it, then run `postprocess`, which reads and removes the
     notes. Safe to nest and to use from several threads (the patch stays while anyone uses it).
+    Raises `UnsupportedWeasyPrint` (and patches nothing) when WeasyPrint is not the one the
+    hook was written for (`WRITTEN_FOR`).
     """
     global _hint_users, _original_build
-    from weasyprint.pdf import tags
+    tags = _tags()
 
     with _hint_lock:
+        check_weasyprint()
         if _hint_users == 0:
             _original_build = tags._build_box_tree
             tags._build_box_tree = _hinted_build
