@@ -20,10 +20,20 @@ def html_for(project: Path, audience="patient", language="nl") -> str:
 
 
 def normalise(html: str) -> str:
-    """The document structure only: the inlined stylesheet is left out (it has its own tests), and
-    machine-specific file URLs become their file names, so snapshots hold on any machine."""
-    html = re.sub(r"<style>.*?</style>", "<style>…</style>", html, flags=re.S)
+    """Machine-specific file URLs (fonts in site-packages, the project's temporary folder) become
+    their file names, so snapshots hold on any machine; all else, the inlined stylesheet
+    included, is kept, so a CSS change shows in the snapshot diff."""
     return re.sub(r"file:///[^\"')]*/([^/\"')]+)", r"file:///…/\1", html)
+
+
+def assert_matches_golden(html: str, golden: Path, update: bool) -> None:
+    """`html` equals the snapshot in `golden`; only `pytest --update-golden` (re)writes it."""
+    if update:
+        golden.write_text(html, encoding="utf-8")
+        pytest.skip(f"wrote {golden.name}; review and commit it")
+    if not golden.exists():
+        pytest.fail(f"golden file {golden.name} is missing: run pytest --update-golden, review and commit it")
+    assert html == golden.read_text(encoding="utf-8"), "HTML changed: review, then run pytest --update-golden"
 
 
 def test_patient_edition_leaves_out_professional_text(project):
@@ -89,11 +99,25 @@ def test_css_strings_cannot_break_out_of_the_stylesheet():
 @pytest.mark.parametrize("audience,language", [("patient", "nl"), ("professional", "en")])
 def test_html_matches_golden_snapshot(project, update_golden, audience, language):
     html = normalise(html_for(project, audience, language))
-    golden = GOLDEN / f"demo-{audience}-{language}.html"
-    if update_golden or not golden.exists():
-        golden.write_text(html, encoding="utf-8")
-        pytest.skip(f"wrote {golden.name}; review and commit it")
-    assert html == golden.read_text(encoding="utf-8"), "HTML changed: review, then run pytest --update-golden"
+    assert_matches_golden(html, GOLDEN / f"demo-{audience}-{language}.html", update_golden)
+
+
+def test_missing_golden_file_fails_instead_of_being_written(tmp_path):
+    # regression: a missing golden file was written and the test skipped, so it could never fail
+    golden = tmp_path / "demo-patient-xx.html"
+    with pytest.raises(pytest.fail.Exception, match="demo-patient-xx.html is missing: run pytest --update-golden"):
+        assert_matches_golden("<html></html>", golden, update=False)
+    assert not golden.exists()
+
+
+def test_golden_snapshots_keep_the_stylesheet(project):
+    # regression: the normaliser dropped the whole <style> block, so CSS changes never showed
+    html = normalise(html_for(project))
+    css = re.search(r"<style>(.*?)</style>", html, re.S)[1]
+    assert "@page" in css and "@font-face" in css
+    assert 'src: url("file:///…/AtkinsonHyperlegible-Regular.ttf")' in css  # the machine's path is gone
+    for golden in GOLDEN.glob("*.html"):
+        assert "@page" in golden.read_text(encoding="utf-8"), f"{golden.name} has no stylesheet"
 
 
 def test_professional_edition_can_have_its_own_summary(project):
