@@ -6,6 +6,7 @@ rejected for its clause when a finding names that clause or a sub-clause of it.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -26,21 +27,37 @@ def _load_script():
 agreement = _load_script()
 
 
+def under_ci() -> bool:
+    """Is this a CI run (the CI environment variable set, as CI services do)?"""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Locally a missing corpus is a skip; under CI it is a failure, or these tests could never fail."""
+    if under_ci():
+        pytest.fail(reason + " (CI must provide the corpus)")
+    pytest.skip(reason)
+
+
+def corpus_results(corpus: Path) -> list:
+    if not corpus.is_dir():
+        skip_or_fail(f"veraPDF corpus not found at {corpus} (../shared/verapdf-corpus)")
+    found = agreement.run_corpus(corpus)
+    if not found:
+        skip_or_fail(f"no corpus files under {corpus}")
+    return found
+
+
 @pytest.fixture(scope="module")
 def results():
-    if not CORPUS.is_dir():
-        pytest.skip(f"veraPDF corpus not found at {CORPUS} (../shared/verapdf-corpus)")
-    found = agreement.run_corpus(CORPUS)
-    if not found:
-        pytest.skip(f"no corpus files under {CORPUS}")
-    return found
+    return corpus_results(CORPUS)
 
 
 @pytest.mark.parametrize("clause", agreement.REQUIRED)
 def test_required_clause_agrees_with_the_corpus(results, clause):
     score = agreement.score(results, clause)
     if score.files == 0:
-        pytest.skip(f"the corpus has no files for clause {clause}")
+        skip_or_fail(f"the corpus has no files for clause {clause}")
     wrong = [f"{r.path.name}: expected {'pass' if r.expected_pass else 'fail'}"
              for r in results if agreement.within(r.clause, clause) and not r.agrees]
     assert score.agreement >= agreement.THRESHOLD, f"{clause}: {score.agreement:.1f}% agreement; {wrong}"
@@ -67,3 +84,15 @@ def test_file_clause_is_the_innermost_numbered_folder(tmp_path):
     assert agreement.file_clause(path, tmp_path) == "7.18.5"
     assert agreement.expected_pass(path) is False
     assert agreement.expected_pass(folder / "7-18.3-t01-pass-a.pdf") is True
+
+
+@pytest.mark.parametrize("ci,outcome", [("true", pytest.fail.Exception), ("1", pytest.fail.Exception),
+                                        ("", pytest.skip.Exception), ("false", pytest.skip.Exception)])
+def test_missing_corpus_fails_under_ci_and_is_skipped_locally(tmp_path, monkeypatch, ci, outcome):
+    # regression: under CI a missing corpus skipped every agreement test, so they could not fail
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="veraPDF corpus not found"):
+        corpus_results(tmp_path / "verapdf-corpus" / "PDF_UA-1")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(outcome, match="no corpus files under"):
+        corpus_results(tmp_path / "empty")
