@@ -1,10 +1,5 @@
-"""URL → answer: one function per route, each returning a `Response` the server then sends.
-
-    /                      index: every leaflet × language × audience × brand × format
-    /preview/<variant>     the variant's HTML (the print CSS, plus a paper look on screen)
-    /pdf/<variant>         builds that one PDF into output/ (the normal build) and shows it
-    /files/<abs path>      fonts, logos and images the HTML refers to (guarded by files.py)
-    /events                not here: a stream, which server.py writes itself
+"""URL → answer: one function per route of the table in the package docstring, each returning
+a `Response` that server.py then sends. (`/events` is a stream, which server.py writes itself.)
 
 Work on the project (load, render, build) runs under the site's lock, because render and build
 share one Jinja environment; the lock is let go before anything is sent, so a slow browser holds
@@ -12,7 +7,7 @@ nothing. The project is loaded again, caches emptied, for every page, so an edit
 """
 from __future__ import annotations
 
-import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -37,7 +32,7 @@ class Site(Protocol):
     """What a route needs of the server: the project folder, the lock, the reload count."""
 
     root: Path
-    lock: threading.RLock
+    lock: AbstractContextManager  # held while the project is loaded, rendered or built
 
     @property
     def version(self) -> int: ...
@@ -90,10 +85,7 @@ def preview(site: Site, variant: Variant) -> Response:
 
 def pdf(site: Site, variant: Variant) -> Response:
     with site.lock:
-        status, content_type, body = pdf_response(site.root, variant)
-    if content_type != "application/pdf":
-        return Response(status, body, content_type)
-    return Response(status, body, content_type, {"Content-Disposition": f'inline; filename="{Path(variant.output_path).name}"'})
+        return pdf_response(site.root, variant)
 
 
 def file(root: Path, requested: str) -> Response:
@@ -123,23 +115,24 @@ def preview_page(root: Path, variant: Variant, version: int) -> tuple[HTTPStatus
     return HTTPStatus.OK, for_browser(html, project, variant, version, warnings)
 
 
-def pdf_response(root: Path, variant: Variant) -> tuple[HTTPStatus, str, bytes]:
+def pdf_response(root: Path, variant: Variant) -> Response:
     """Build this one variant into the normal output folder; the PDF, or the problems as text."""
     from ..pipeline import build  # WeasyPrint takes half a second to import: only when asked
 
     project, _ = load(root)
     if unknown_ids := only(variant).unknown(project):
-        return HTTPStatus.NOT_FOUND, TEXT, ("\n".join(unknown_ids) + "\n").encode()
+        return text(HTTPStatus.NOT_FOUND, "\n".join(unknown_ids) + "\n")
     try:
         report = build(root, only(variant), jobs=1)
     except Exception as exc:  # reported on the page, like a failed build: the server keeps running
-        return HTTPStatus.INTERNAL_SERVER_ERROR, TEXT, f"{variant}: error: build failed: {type(exc).__name__}: {exc}\n".encode()
+        return text(HTTPStatus.INTERNAL_SERVER_ERROR, f"{variant}: error: build failed: {type(exc).__name__}: {exc}\n")
     pdf = project.root / "output" / variant.output_path
     if (variant in report.built or variant in report.skipped) and pdf.is_file():
-        return HTTPStatus.OK, "application/pdf", pdf.read_bytes()
+        return Response(HTTPStatus.OK, pdf.read_bytes(), "application/pdf",
+                        {"Content-Disposition": f'inline; filename="{pdf.name}"'})
     errors = [p for p in report.problems if p.is_error]
     lines = [str(p) for p in (relevant(errors, variant) or errors)] or [f"{variant}: error: no PDF was made"]
-    return HTTPStatus.INTERNAL_SERVER_ERROR, TEXT, f"Could not build {variant}:\n\n{chr(10).join(lines)}\n".encode()
+    return text(HTTPStatus.INTERNAL_SERVER_ERROR, f"Could not build {variant}:\n\n" + "\n".join(lines) + "\n")
 
 
 def load(root: Path) -> tuple[Project, list[Problem]]:
