@@ -25,6 +25,8 @@ def render_page(name: str, **context: object) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    # trim/lstrip_blocks: tags on lines of their own leave no blank lines, so templates can be laid
+    # out for reading while the pages keep their exact bytes (tests pin them).
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                        finalize=escape_like_stdlib, trim_blocks=True, lstrip_blocks=True,
                        keep_trailing_newline=True)
