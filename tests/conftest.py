@@ -14,14 +14,17 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*.html")
 
 
-def make_project(root: Path, files: dict[str, str] | None = None, leaflets=("demo", "other")) -> Path:
+def make_project(root: Path, files: dict[str, str] | None = None, leaflets=("demo", "other"), brands=()) -> Path:
     """A project in `root`: the repo's templates, styles, locales and default brand, the fixture
-    leaflets, then `files` ({relative path: text}) written over them."""
+    leaflets (tests/fixtures/<leaflet>) and fixture brands (tests/fixtures/brands/<brand>), then
+    `files` ({relative path: text}) written over them."""
     for name in ("templates", "styles", "locales"):
         shutil.copytree(REPO / name, root / name)
     shutil.copytree(REPO / "brands" / "default", root / "brands" / "default")
     for leaflet in leaflets:
         shutil.copytree(FIXTURES / leaflet, root / "content" / leaflet)
+    for brand in brands:
+        shutil.copytree(FIXTURES / "brands" / brand, root / "brands" / brand)
     for relpath, text in (files or {}).items():
         path = root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
