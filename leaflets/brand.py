@@ -1,7 +1,8 @@
 """Brands: `brands/<id>/brand.yml` in Posit's brand.yml format, plus a `leaflets:` extension key.
 
-Guarantees: a Brand returned here only points at files inside its own folder or an installed
-font package, and its colours meet WCAG 2.1 contrast (text 4.5:1, large headings 3:1).
+Guarantees: a Brand returned here only points at files inside its own folder (symbolic links
+followed) or an installed font package; its logo decodes and its fonts are fonts; its colours
+meet WCAG 2.1 contrast (text 4.5:1, large headings 3:1).
 """
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .assets import font_problem, image_problem
 from .errors import Problem, SourceLocation, relative
 from .i18n import script_fonts
+from .limits import MAX_FONT_BYTES, MAX_LOGO_BYTES
 from .model import Brand
-from .read import Located, load_yaml
-from .validate import model_problems
+from .read import Located, inside, load_yaml_file
+from .validate import WEB_ADDRESS, model_problems
 
-MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 
 class _Strict(BaseModel):
@@ -28,7 +30,7 @@ class _Strict(BaseModel):
 
 class Meta(_Strict):
     name: str
-    link: str = ""
+    link: str = Field(default="", pattern=WEB_ADDRESS)
 
 
 class Logo(_Strict):
@@ -65,7 +67,7 @@ class Contact(_Strict):
     address: str = ""
     phone: str = ""
     email: str = ""
-    website: str = ""
+    website: str = ""  # printed as text ("www.example.org"), never as a link
 
 
 class Extension(_Strict):
@@ -92,7 +94,7 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
     shown = relative(path, root)
     if not path.is_file():
         return None, [Problem(SourceLocation(shown), "brand folder has no brand.yml")]
-    located, problems = load_yaml(path.read_text(encoding="utf-8"), shown)
+    located, problems = load_yaml_file(path, shown, root)
     if located is None:
         return None, problems
     try:
@@ -158,24 +160,29 @@ def contrast(a: str, b: str) -> float:
 
 # ---------------------------------------------------------------- files: logo and fonts
 
-def _inside(folder: Path, relpath: str) -> Path | None:
-    target = (folder / relpath).resolve()
-    return target if target.is_relative_to(folder.resolve()) else None
+def _brand_file(folder: Path, relpath: str, what: str, limit: int) -> tuple[Path | None, str]:
+    """A file named in brand.yml: inside the brand folder (links followed), present, not too large."""
+    target = folder / relpath
+    if re.match(r"^[a-z][a-z0-9+.-]*:", relpath, re.I) or relpath.startswith("/") or not inside(target, folder):
+        return None, f"{what} '{relpath}' must be a file inside the brand folder"
+    if not target.is_file():
+        return None, f"{what} '{relpath}' not found in {folder.name}/"
+    if target.stat().st_size > limit:
+        return None, f"{what} '{relpath}' is {target.stat().st_size // 1024} KiB (at most {limit // 1024} KiB)"
+    return target.resolve(), ""
 
 
 def _check_logo(logo: Logo | None, folder: Path, located: Located) -> tuple[Path | None, list[Problem]]:
     if logo is None:
         return None, []
     where = located.at("logo", "path")
-    target = _inside(folder, logo.path)
-    if target is None or re.match(r"^[a-z][a-z0-9+.-]*:", logo.path, re.I):
-        return None, [Problem(where, f"logo '{logo.path}' must be a file inside the brand folder")]
-    if not target.is_file():
-        return None, [Problem(where, f"logo '{logo.path}' does not exist")]
+    target, why = _brand_file(folder, logo.path, "logo", MAX_LOGO_BYTES)
+    if target is None:
+        return None, [Problem(where, why)]
     if target.suffix.lower() not in (".svg", ".png"):
         return None, [Problem(where, f"logo '{logo.path}' must be SVG or PNG")]
-    if target.stat().st_size > MAX_LOGO_BYTES:
-        return None, [Problem(where, f"logo '{logo.path}' is {target.stat().st_size // 1024} KiB (at most 2048 KiB)")]
+    if why := image_problem(target):
+        return None, [Problem(where, f"logo '{logo.path}' {why}")]
     return target, []
 
 
@@ -207,10 +214,11 @@ def _resolve_fonts(typography: Typography, folder: Path, located: Located):
         where = located.at("typography", "fonts", index)
         if spec.source == "file":
             for fi, f in enumerate(spec.files):
-                target = _inside(folder, f.path)
-                if target is None or not target.is_file() or target.suffix.lower() not in (".ttf", ".otf", ".woff", ".woff2"):
-                    problems.append(Problem(located.at("typography", "fonts", index, "files", fi),
-                                            f"font file '{f.path}' must be a .ttf/.otf/.woff file inside the brand folder"))
+                target, why = _brand_file(folder, f.path, "font file", MAX_FONT_BYTES)
+                if target is not None and (reason := font_problem(target)):
+                    target, why = None, f"font file '{f.path}' {reason}"
+                if target is None:
+                    problems.append(Problem(located.at("typography", "fonts", index, "files", fi), why))
                 else:
                     fonts.append((spec.family, f.style, str(f.weight), target))
         elif spec.source == "package":

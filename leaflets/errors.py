@@ -36,12 +36,12 @@ class Problem:
 
 
 def relative(path: Path, root: Path) -> str:
-    """Path as shown in messages: relative to the project when inside it."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    """Path as shown in messages: relative to the project when inside it. The path as written
+    comes first, so a symbolic link is named as the link, not as the file it points to."""
+    for candidate in (path.absolute(), path.resolve()):
+        try:
+            return str(candidate.relative_to(root.resolve()))
+        except (ValueError, OSError, RuntimeError):
+            continue
+    return str(path)
 
-
-def has_errors(problems: list[Problem]) -> bool:
-    return any(p.is_error for p in problems)

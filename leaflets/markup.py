@@ -2,8 +2,10 @@
 
 Guarantees: raw HTML in content never passes through (Markdown's HTML processors are removed,
 so it is escaped as text, and the result is cleaned by nh3 against an allowlist); links are
-http(s)/mailto/#anchor only; `[@key]` citations become numbered links to the reference list;
-`[text](leaflet:id)` becomes a named reference to another leaflet.
+http(s)/mailto/#anchor only; attribute lists set only `{#id}` and `{lang=..}` (anything else is
+dropped and recorded in `MarkupContext.refused`, which `validate` reports with its line);
+`[@key]` citations become numbered links to the reference list; `[text](leaflet:id)` becomes a
+named reference to another leaflet (recorded in `MarkupContext.leaflet_refs`).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
@@ -21,6 +24,14 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 CITATION = re.compile(r"\[@([\w:-]+(?:\s*;\s*@[\w:-]+)*)\]")
+CITATION_KEY = re.compile(r"@([\w:-]+)")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+
+
+def citation_keys(text: str) -> list[str]:
+    """The source keys of every `[@key; @other]` citation in `text`, in order, repeats kept."""
+    return [key for match in CITATION.finditer(text) for key in CITATION_KEY.findall(match[0])]
 
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "img", "br",
@@ -44,6 +55,8 @@ class MarkupContext:
     leaflet_titles: dict[str, str]
     quotes: tuple[str, str] = ("“", "”")
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text) seen
+    refused: list[str] = field(default_factory=list)  # attribute-list entries that were dropped
+    leaflet_refs: list[str] = field(default_factory=list)  # ids of `leaflet:` links seen
     _converter: markdown.Markdown | None = field(default=None, repr=False)
 
     def converter(self) -> markdown.Markdown:
@@ -51,7 +64,7 @@ class MarkupContext:
         converting a paragraph."""
         if self._converter is None:
             self._converter = markdown.Markdown(extensions=[
-                LeafletMarkdown(self), "attr_list", "sane_lists", "tables",
+                LeafletMarkdown(self), SafeAttrLists(self), "sane_lists", "tables",
                 TocExtension(permalink=False, slugify=_slug),
                 SmartyExtension(substitutions={"left-double-quote": self.quotes[0], "right-double-quote": self.quotes[1]}),
             ], output_format="html")
@@ -64,12 +77,13 @@ class CitationProcessor(InlineProcessor):
         self.numbers = numbers
 
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
-        keys = sorted(set(re.findall(r"@([\w:-]+)", m.group(0))), key=self.numbers.__getitem__)  # [2][6], not [6][2]
+        # Unknown keys number 0: validation converts before numbering, and reports them itself.
+        keys = sorted(set(citation_keys(m.group(0))), key=lambda k: self.numbers.get(k, 0))  # [2][6], not [6][2]
         sup = etree.Element("sup", {"class": "cite"})
-        for index, key in enumerate(keys):
+        for key in keys:
             link = etree.SubElement(sup, "a", {"href": f"#ref-{key}"})
             # AtomicString: '[1]' must not be parsed again as a Markdown link.
-            link.text = AtomicString(f"[{self.numbers[key]}]")
+            link.text = AtomicString(f"[{self.numbers.get(key, 0)}]")
         return sup, m.start(0), m.end(0)
 
 
@@ -98,6 +112,7 @@ class LeafletLinks(Treeprocessor):
     def run(self, root):
         for element in root.iter():
             if element.tag == "a" and element.get("href", "").startswith("leaflet:"):
+                self.ctx.leaflet_refs.append(element.get("href")[8:])
                 element.tag = "cite"
                 element.set("class", "leaflet-ref")
                 element.attrib.pop("href")
@@ -120,10 +135,54 @@ class LeafletMarkdown(Extension):
         md.treeprocessors.register(LeafletLinks(md, self.ctx), "leaflet-links", 0)
 
 
+class SafeAttrListProcessor(AttrListTreeprocessor):
+    """Python-Markdown's attribute lists, limited to what the content format documents: `{#id}`
+    and `{lang=..}`. A class could borrow the template's layout (`{: .page-band }`) and `src` or
+    `href` could point an image or link anywhere, so every other entry is refused."""
+
+    def __init__(self, md, ctx: MarkupContext):
+        super().__init__(md)
+        self.ctx = ctx
+
+    def assign_attrs(self, elem, attrs_string: str, *, strict: bool = False) -> str:
+        attrs, remainder = get_attrs_and_remainder(attrs_string)
+        if strict and remainder:
+            return remainder
+        for key, value in attrs:
+            if key == "id" and value and ID_PATTERN.match(value):
+                elem.set("id", value)
+            elif key == "lang" and value and LANGUAGE_TAG.match(value):
+                elem.set("lang", value)
+            else:
+                shown = f".{value}" if key == "." else f"{key}={value}" if value is not None else key
+                self.ctx.refused.append(shown)
+        return remainder
+
+
+class SafeAttrLists(AttrListExtension):
+    def __init__(self, ctx: MarkupContext):
+        super().__init__()
+        self.ctx = ctx
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(SafeAttrListProcessor(md, self.ctx), "attr_list", 8)
+        md.registerExtension(self)
+
+
+# A citation never starts a line on its own. The look-behind makes the match start only at the
+# beginning of a run of spaces: without it a long run costs quadratic time.
+SPACE_BEFORE_CITATION = re.compile(r"(?<![ \t])[ \t]+(?=\[@)")
+
+
+def convert(text: str, ctx: MarkupContext) -> str:
+    """Markdown's own HTML for one run, before sanitising: what `validate` inspects, so that
+    whatever nh3 would silently drop is reported instead."""
+    return ctx.converter().convert(SPACE_BEFORE_CITATION.sub("\u00a0", text))
+
+
 def to_html(text: str, ctx: MarkupContext) -> str:
     """Convert one Markdown run. Heading ids come from `{#id}` or are derived from the text."""
-    text = re.sub(r"[ \t]+(?=\[@)", "\u00a0", text)  # a citation never starts a line on its own
-    return sanitize(ctx.converter().convert(text))
+    return sanitize(convert(text, ctx))
 
 
 def sanitize(html: str) -> str:

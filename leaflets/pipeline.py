@@ -174,14 +174,10 @@ def _longest_first(project: Project, variants: list[Variant], cache: dict) -> li
 
 def _job(project: Project, rendered: Rendered) -> Job:
     variant = rendered.variant
-    brand = project.brand(variant.brand)
-    roots = {project.root / "templates", project.root / "styles", project.leaflet(variant.leaflet).folder, brand.folder}
-    roots |= {path.parent for path in rendered.resources}  # fonts, logo, images it was rendered with
     fmt = project.format(variant.format)
     guess_toc = rendered.words > 4 * fmt.words_per_page
     return Job(str(variant), rendered.html, rendered.html_with_toc, rendered.base_url,
-               tuple(sorted(str(r.resolve()) for r in roots)), str(variant), guess_toc, variant.language,
-               fmt.bleed_mm)
+               rendered.allowed.paths, str(variant), guess_toc, variant.language, fmt.bleed_mm)
 
 
 def _typeset_all(project: Project, variants: list[Variant], jobs: int | None, executor: Executor | None,

@@ -15,10 +15,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .blocks import BLOCKS
+from .boundary import AllowedRoots
 from .brand import script_font_files
 from .i18n import long_date, number, quotes, script_direction, text_direction, translations
-from .markup import CITATION, MarkupContext, inline, short_url, to_html
-from .model import Block, Markdown, Node, Project, Source, Variant
+from .markup import MarkupContext, citation_keys, inline, short_url, to_html
+from .model import Block, Brand, Leaflet, Markdown, Node, Project, Source, Variant
 
 LINK_ITEM = re.compile(r"^\s*[-*+]\s*\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)\s*$")
 
@@ -31,7 +32,7 @@ class Rendered:
     html: str
     html_with_toc: str | None  # the same with a contents list, when the leaflet has sections
     base_url: str
-    resources: tuple[Path, ...]
+    allowed: AllowedRoots  # what the typesetter may read: fixed by the project, never by content
     words: int
 
 
@@ -58,10 +59,10 @@ def citation_order(nodes: tuple[Node, ...]) -> list[str]:
     """Source keys in order of first citation (depth-first, as printed)."""
     order: list[str] = []
     for node in nodes:
-        texts = [node.text] if isinstance(node, Markdown) else [node.title]
-        for text in texts:
-            for match in CITATION.finditer(text):
-                order += [k for k in re.findall(r"@([\w:-]+)", match[0]) if k not in order]
+        text = node.text if isinstance(node, Markdown) else node.title
+        for key in citation_keys(text):
+            if key not in order:
+                order.append(key)
         if isinstance(node, Block):
             order += [k for k in citation_order(node.children) if k not in order]
     return order
@@ -191,7 +192,6 @@ def render(project: Project, variant: Variant) -> Rendered:
     ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language))
     renderer = BodyRenderer(env, ctx, gettext_.gettext)
     body_html = renderer.nodes(body)
-    images = _images(body_html, leaflet.folder)
     context = dict(
         variant=variant, doc=document, meta=leaflet.meta, brand=brand, format=fmt, body=body_html,
         toc=renderer.toc, sources=numbered_sources(leaflet.meta.sources, cited),
@@ -206,11 +206,13 @@ def render(project: Project, variant: Variant) -> Rendered:
     page = env.get_template("document.html.j2")
     html = page.render(**context, css=Markup(css), with_toc=False)
     with_toc = page.render(**context, css=Markup(css), with_toc=True) if len(renderer.toc) >= 2 else None
-    fonts = [f[3] for f in (*brand.font_files, *context["script_fonts"])]
-    resources = tuple(sorted({*fonts, *([brand.logo] if brand.logo else []), *images}))
     words = len(re.sub(r"<[^>]+>", " ", body_html).split())
-    return Rendered(variant, html, with_toc, leaflet.folder.resolve().as_uri() + "/", resources, words)
+    allowed = allowed_roots(project, leaflet, brand, context["script_fonts"])
+    return Rendered(variant, html, with_toc, leaflet.folder.resolve().as_uri() + "/", allowed, words)
 
 
-def _images(html: str, folder: Path) -> list[Path]:
-    return [(folder / src).resolve() for src in re.findall(r'<img [^>]*src="(?!data:)([^"]+)"', html)]
+def allowed_roots(project: Project, leaflet: Leaflet, brand: Brand, script_fonts: list) -> AllowedRoots:
+    """The folders a variant's typesetter may read (and single font files of installed font
+    packages), all known before any content is rendered: content can never widen them."""
+    fonts = [f[3] for f in (*brand.font_files, *script_fonts)]
+    return AllowedRoots.of([project.root / "templates", project.root / "styles", leaflet.folder, brand.folder, *fonts])

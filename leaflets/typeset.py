@@ -2,6 +2,11 @@
 
 This module is what a worker process imports; `import weasyprint` (~0.5 s) happens once per
 worker. A job is a plain picklable value, so any concurrent.futures Executor can run it.
+
+Two guards hold the trust boundary here (`boundary` has the rules): before layout, every URL in
+WeasyPrint's own parsed tree of the page is checked (links included, which are never fetched
+but would be printed as link annotations); during layout, `GuardedFetcher` checks everything
+WeasyPrint asks to read. Either refusal fails the variant.
 """
 from __future__ import annotations
 
@@ -14,20 +19,21 @@ from urllib.parse import unquote, urlparse
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from .boundary import AllowedRoots, resource_refusal, tree_refusals
 from .jobs import Job, JobResult
+from .limits import MAX_FONT_BYTES
 from .postprocess import structure_hints
 
-MAX_DATA_URL = 512 * 1024  # QR codes are ~10 KiB; anything near this is hostile or a mistake
-MAX_FILE = 8 * 1024 * 1024
+MAX_FILE = MAX_FONT_BYTES  # the largest file the typesetter reads (fonts are the largest)
 PAGES_FOR_CONTENTS = 4  # a contents list for leaflets over four pages
 
 
 class GuardedFetcher(URLFetcher):
-    """Serves files under the allowed roots and small data: URLs; refuses everything else."""
+    """Serves files under the allowed roots and small data: images; refuses everything else."""
 
     def __init__(self, roots: tuple[str, ...]):
         super().__init__(allowed_protocols={"file", "data"})
-        self.roots = tuple(Path(r).resolve() for r in roots)
+        self.roots = AllowedRoots.of(roots)
         self.refused: list[str] = []
 
     def refuse(self, url: str, why: str):
@@ -36,22 +42,21 @@ class GuardedFetcher(URLFetcher):
         raise URLFetchingError(why)
 
     def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower()
-        if scheme == "data":
-            if len(url) > MAX_DATA_URL:
-                self.refuse(url, f"data: URL larger than {MAX_DATA_URL // 1024} KiB")
+        if why := resource_refusal(url, self.roots):
+            self.refuse(url, why)
+        if url.lower().startswith("data:"):
             return super().fetch(url, headers)
-        if scheme != "file":
-            self.refuse(url, "only files inside the project and brand folder may be read (no network)")
         path = Path(unquote(urlparse(url).path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            self.refuse(url, "file is outside the project's content, templates, styles, brand and font folders")
         if not path.is_file():
             self.refuse(url, "file does not exist")
         if path.stat().st_size > MAX_FILE:
             self.refuse(url, f"file is larger than {MAX_FILE // (1024 * 1024)} MiB")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+class RefusedContent(Exception):
+    """The final page points somewhere it may not: nothing is laid out."""
 
 
 class _Collect(logging.Handler):
@@ -68,8 +73,10 @@ OPTIONS = dict(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
 def _render(html: str, job: Job, fetcher: GuardedFetcher):
-    document = weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(**OPTIONS)
-    return document
+    page = weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
+    if refusals := tree_refusals(page.etree_element, page.base_url or job.base_url, fetcher.roots):
+        raise RefusedContent("; ".join(refusals))
+    return page.render(**OPTIONS)
 
 
 PRINT_DPI = 300
@@ -99,22 +106,34 @@ def typeset(job: Job) -> JobResult:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        use_toc = job.guess_toc and job.html_with_toc is not None
-        document = _render(job.html_with_toc if use_toc else job.html, job, fetcher)
-        if use_toc and len(document.pages) <= PAGES_FOR_CONTENTS + 1:
-            plain = _render(job.html, job, fetcher)
-            if len(plain.pages) <= PAGES_FOR_CONTENTS:
-                document, use_toc = plain, False
-        elif not use_toc and job.html_with_toc is not None and len(document.pages) > PAGES_FOR_CONTENTS:
-            document, use_toc = _render(job.html_with_toc, job, fetcher), True
-        identifier = hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode()
-        # The hints record which HTML element each structure element came from (roles, /Lang,
-        # joins across pages); postprocess() reads them and removes them again.
-        with structure_hints():
-            pdf = document.write_pdf(pdf_identifier=identifier, **OPTIONS)
+        return _typeset(job, fetcher, collect)
+    except RefusedContent as refused:
+        return JobResult(job.variant_id, None, messages=[("error", f"refused: {refused}")])
     finally:
         logger.removeHandler(collect)
+
+
+def _typeset(job: Job, fetcher: GuardedFetcher, collect: _Collect) -> JobResult:
+    document, use_toc = _layout(job, fetcher)
+    identifier = hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode()
+    # The hints record which HTML element each structure element came from (roles, /Lang,
+    # joins across pages); postprocess() reads them and removes them again.
+    with structure_hints():
+        pdf = document.write_pdf(pdf_identifier=identifier, **OPTIONS)
     messages = collect.records + [("error", r) for r in fetcher.refused]
     if job.bleed_mm:  # a print-shop format: check the resolution of raster images
         messages += [("warning", m) for m in low_resolution_images(document)]
     return JobResult(job.variant_id, pdf, len(document.pages), use_toc, messages)
+
+
+def _layout(job: Job, fetcher: GuardedFetcher):
+    """The laid-out document and whether it has a contents list: one only over four pages."""
+    use_toc = job.guess_toc and job.html_with_toc is not None
+    document = _render(job.html_with_toc if use_toc else job.html, job, fetcher)
+    if use_toc and len(document.pages) <= PAGES_FOR_CONTENTS + 1:
+        plain = _render(job.html, job, fetcher)
+        if len(plain.pages) <= PAGES_FOR_CONTENTS:
+            return plain, False
+    elif not use_toc and job.html_with_toc is not None and len(document.pages) > PAGES_FOR_CONTENTS:
+        return _render(job.html_with_toc, job, fetcher), True
+    return document, use_toc

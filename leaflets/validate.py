@@ -10,14 +10,19 @@ import hashlib
 import re
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import unquote
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from .assets import image_problem
 from .blocks import BLOCKS, ID_PATTERN, BlockSpec
+from .boundary import link_refusal, references
 from .errors import Problem, SourceLocation
+from .limits import MAX_HEADING_CHARS, MAX_IMAGE_BYTES
+from .markup import MarkupContext, citation_keys, convert
 from .model import Block, Document, LeafletMeta, Markdown, Node, Source
-from .read import Located, RawBlock, RawDocument
+from .read import Located, RawBlock, RawDocument, inside
 
 
 # ---------------------------------------------------------------- pydantic → located problems
@@ -41,11 +46,24 @@ def model_problems(exc: ValidationError, located: Located, prefix: tuple = (), w
         elif kind == "literal_error":
             message = f"'{name}' must be one of: {_choices(err)}, not '{err['input']}'"
         elif kind == "string_pattern_mismatch":
-            message = f"'{name}' must be lower-case letters, digits and '-', not '{err['input']}'"
+            form = PATTERN_FORMS.get(err["ctx"]["pattern"], f"match {err['ctx']['pattern']}")
+            message = f"'{name}' must be {form}, not '{str(err['input'])[:80]}'"
         else:
             message = f"'{name}': {err['msg'].lower()}"
         problems.append(Problem(where, message))
     return problems
+
+
+WEB_ADDRESS = r"^(https?://\S+)?$"
+PATTERN_FORMS = {  # a pattern as words, for messages
+    ID_PATTERN: "lower-case letters, digits and '-'",
+    WEB_ADDRESS: "a web address starting with https:// or http://",
+    r"^(10\.\S+)?$": "a DOI such as 10.1000/xyz",
+    r"^\d*$": "digits only",
+    r"^[a-z]{2,3}$": "a language code such as nl or en",
+    r"^[0-9a-f]{12}$": "12 hexadecimal digits",
+    r"^[A-Za-z0-9][\w-]*$": "letters, digits, '_' and '-'",
+}
 
 
 def _choices(err: dict) -> str:
@@ -62,6 +80,11 @@ def _literal_choices(model: type[BaseModel], name: object) -> str:
 
 # ---------------------------------------------------------------- leaflet.yaml
 
+def _number_as_text(value: object) -> object:
+    """YAML reads an unquoted PMID as a number; it is an identifier, so take it as text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class SourceFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key: str = Field(pattern=r"^[A-Za-z0-9][\w-]*$")
@@ -69,9 +92,9 @@ class SourceFile(BaseModel):
     publisher: str
     year: int | None = None  # left out when the source prints none: never guessed
     authors: str = ""
-    url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    url: str = Field(default="", pattern=WEB_ADDRESS)
     doi: str = Field(default="", pattern=r"^(10\.\S+)?$")
-    pmid: str = Field(default="", pattern=r"^\d*$")
+    pmid: Annotated[str, BeforeValidator(_number_as_text)] = Field(default="", pattern=r"^\d*$")
 
 
 class LeafletFile(BaseModel):
@@ -90,10 +113,6 @@ def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[Lea
     if located is None:
         return None, []
     data = located.data if isinstance(located.data, dict) else {}
-    if "pmid" in str(data):  # YAML reads unquoted PMIDs as ints; accept them as text
-        for source in data.get("sources") or []:
-            if isinstance(source, dict) and isinstance(source.get("pmid"), int):
-                source["pmid"] = str(source["pmid"])
     try:
         parsed = LeafletFile.model_validate(data)
     except ValidationError as exc:
@@ -117,7 +136,7 @@ def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[Lea
 
 class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=MAX_HEADING_CHARS)
     summary: str = ""
     summary_professional: str = ""  # the title block's summary in the professional edition
     keywords: list[str] = []
@@ -130,15 +149,18 @@ class FrontMatter(BaseModel):
 # ---------------------------------------------------------------- the body
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{\s*#([^}\s]+)\s*\})?\s*#*\s*$")
-IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-CITATION = re.compile(r"\[@([\w:-]+(?:\s*;\s*@[\w:-]+)*)\]")
-RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(\s[^>]*)?>")
-MAX_IMAGE_BYTES = 5 * 1024 * 1024  # a leaflet picture; anything larger is a mistake or an attack
-LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)")
+# [^<>] rather than [^>]: a line of many '<a ' would otherwise cost quadratic time.
+RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(?:\s[^<>]*)?>")
+URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 
 
 class BodyChecker:
-    """Walks one document's blocks in order, checking them and the document-wide rules."""
+    """Walks one document's blocks in order, checking them and the document-wide rules.
+
+    Images, links and attribute lists are checked on what Markdown renders (`boundary`), not
+    on the source text, so reference-style images, attribute lists and block titles cannot
+    route around the checks."""
 
     def __init__(self, path: str, folder: Path, source_keys: set[str], leaflet_ids: set[str]):
         self.path, self.folder = path, folder
@@ -147,6 +169,7 @@ class BodyChecker:
         self.ids: dict[str, int] = {}
         self.links: list[tuple[str, int]] = []  # (#target, line) to resolve at the end
         self.level = 1  # level of the last heading seen (the title is level 1)
+        self.probe = MarkupContext({}, {})  # converts runs the way `render` will, to inspect them
 
     def at(self, line: int) -> SourceLocation:
         return SourceLocation(self.path, line)
@@ -166,30 +189,34 @@ class BodyChecker:
     def markdown(self, raw: RawBlock) -> Markdown:
         for offset, line in enumerate(raw.text.splitlines()):
             self.markdown_line(line, raw.line + offset)
+        self.rendered(raw.text, raw.line)
         return Markdown(raw.text, self.at(raw.line))
 
     def markdown_line(self, line: str, number: int) -> None:
         if match := HEADING.match(line):
-            self.heading(len(match[1]), match[3], number)
-        for alt, src in IMAGE.findall(line):
-            self.image(alt, src, number)
-        for match in CITATION.finditer(line):
-            for key in re.findall(r"@([\w:-]+)", match[0]):
-                if key not in self.source_keys:
-                    self.error(number, f"citation '@{key}' is not in leaflet.yaml sources (known: {', '.join(sorted(self.source_keys))})")
-        for text, href in LINK.findall(line):
-            self.link(href, number)
+            self.heading(len(match[1]), match[2], match[3], number)
+        self.citations(line, number)
         if RAW_HTML.search(line):
             self.error(number, "raw HTML is not allowed and will be printed as text", "warning")
 
-    def heading(self, level: int, anchor: str | None, line: int) -> None:
+    def citations(self, text: str, line: int) -> None:
+        for key in citation_keys(text):
+            if key not in self.source_keys:
+                self.error(line, f"citation '@{key}' is not in leaflet.yaml sources (known: {', '.join(sorted(self.source_keys))})")
+
+    def heading(self, level: int, text: str, anchor: str | None, line: int) -> None:
         if level == 1:
             self.error(line, "level-1 heading '#' is not allowed in the body: the title comes from front matter; start at '##'")
         elif level > self.level + 1:
             self.error(line, f"heading level {level} skips level {self.level + 1} (previous heading is level {self.level})")
+        self.too_long("heading", text, line)
         self.level = level
         if anchor:
             self.define_id(anchor, line)
+
+    def too_long(self, what: str, text: str, line: int) -> None:
+        if len(text) > MAX_HEADING_CHARS:
+            self.error(line, f"{what} is {len(text)} characters long (at most {MAX_HEADING_CHARS}): shorten it")
 
     def define_id(self, anchor: str, line: int) -> None:
         if not re.match(ID_PATTERN, anchor):
@@ -199,30 +226,53 @@ class BodyChecker:
         else:
             self.ids[anchor] = line
 
-    def image(self, alt: str, src: str, line: int) -> None:
+    # -- what the Markdown renders to
+    def rendered(self, text: str, first_line: int) -> None:
+        """Check the images, links and attribute lists in Markdown's HTML for `text`."""
+        self.probe.refused.clear()
+        self.probe.leaflet_refs.clear()
+        html = convert(text, self.probe)
+        for entry in self.probe.refused:
+            self.error(_line_of(text, entry.split("=", 1)[0], first_line),
+                       f"attribute list entry '{entry}' is not allowed (only {{#id}} and {{lang=..}})")
+        for target in self.probe.leaflet_refs:
+            if target not in self.leaflet_ids:
+                self.error(_line_of(text, "leaflet:" + target, first_line),
+                           f"link to unknown leaflet '{target}' (known: {', '.join(sorted(self.leaflet_ids))})")
+        for ref in references(html):
+            if ref.url.startswith("#ref-") and "@" + ref.url[5:] in text:
+                continue  # a citation's link to the reference list: `citations` checks the key
+            line = _line_of(text, ref.url, first_line)
+            if ref.tag == "img" and ref.attribute == "src":
+                self.image(ref.alt, unquote(ref.url), line)
+            elif ref.tag == "a" and ref.attribute == "href":
+                self.link(ref.url, line)
+            else:
+                self.error(line, f"'{ref.url}' in <{ref.tag} {ref.attribute}> is not allowed")
+
+    def image(self, alt: str | None, src: str, line: int) -> None:
         name = src.rsplit("/", 1)[-1]
-        if not alt.strip():
+        if not (alt or "").strip():
             self.error(line, f"image '{name}' has no alt text: describe it inside ![...]")
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+        if URL_SCHEME.match(src) or src.startswith("//"):
             self.error(line, f"image '{src}' must be a file in the leaflet folder, not a URL")
             return
-        target = (self.folder / src).resolve()
-        if not target.is_relative_to(self.folder.resolve()):
+        target = self.folder / src.lstrip("/") if src.startswith("/") else self.folder / src
+        if src.startswith("/") or not inside(target, self.folder):
             self.error(line, f"image '{src}' is outside the leaflet folder")
         elif not target.is_file():
             self.error(line, f"image '{src}' does not exist")
-        elif target.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+        elif target.suffix.lower() not in IMAGE_TYPES:
             self.error(line, f"image '{src}' must be SVG, PNG or JPEG")
         elif target.stat().st_size > MAX_IMAGE_BYTES:
             self.error(line, f"image '{src}' is {target.stat().st_size // (1024 * 1024)} MiB (at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB)")
+        elif why := image_problem(target):
+            self.error(line, f"image '{src}' {why}")
 
     def link(self, href: str, line: int) -> None:
         if href.startswith("#"):
             self.links.append((href[1:], line))
-        elif href.startswith("leaflet:"):
-            if href[8:] not in self.leaflet_ids:
-                self.error(line, f"link to unknown leaflet '{href[8:]}' (known: {', '.join(sorted(self.leaflet_ids))})")
-        elif not re.match(r"^(https?://[^\s]+|mailto:[^\s@]+@[^\s]+)$", href):
+        elif link_refusal(href):
             self.error(line, f"link '{href}' must be https://, http://, mailto:, #id or leaflet:id")
 
     # -- blocks
@@ -231,6 +281,7 @@ class BodyChecker:
         if spec is None:
             self.error(raw.line, f"unknown block type '{raw.kind}' (known: {', '.join(sorted(BLOCKS))})")
             # Still check what is inside and keep its id, so one typo gives one error, not a cascade.
+            self.rendered(raw.title, raw.line)
             data = raw.options.data if raw.options and isinstance(raw.options.data, dict) else {}
             if isinstance(data.get("id"), str):
                 self.define_id(data["id"], raw.line)
@@ -238,6 +289,10 @@ class BodyChecker:
             return None
         before = len(self.problems)
         self.check_title(spec, raw)
+        if raw.title:
+            self.too_long(f"title of block '{raw.kind}'", raw.title, raw.line)
+            self.citations(raw.title, raw.line)
+            self.rendered(raw.title, raw.line)
         options = self.check_options(spec, raw)
         if spec.parents is not None and parent not in spec.parents:
             self.error(raw.line, f"block '{raw.kind}' belongs inside {' or '.join(sorted(spec.parents))}")
@@ -297,6 +352,14 @@ class BodyChecker:
                 self.error(line, f"cross-reference '#{target}' points to no heading, category or question id in this file")
 
 
+def _line_of(text: str, needle: str, first_line: int) -> int:
+    """The line of `text` (numbered from `first_line`) where `needle` is written, else the first."""
+    for offset, line in enumerate(text.splitlines()):
+        if needle and needle in line:
+            return first_line + offset
+    return first_line
+
+
 def _through_audience(children: tuple[Node, ...]):
     """Audience blocks are transparent for structure rules: check what they contain."""
     for child in children:
@@ -321,7 +384,7 @@ def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Pa
     checker = BodyChecker(raw.path, file.parent, source_keys, leaflet_ids)
     body = checker.nodes(raw.body, None)
     checker.finish()
-    problems += checker.problems
+    problems += sorted(checker.problems, key=lambda p: p.where.line)  # stable: same line keeps its order
     if front is None or any(p.is_error for p in problems):
         return None, problems
     digest = hashlib.sha256(file.read_bytes()).hexdigest()

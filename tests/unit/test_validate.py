@@ -95,7 +95,7 @@ def test_link_to_unknown_leaflet_is_reported(tmp_path):
 
 def test_javascript_link_is_reported(tmp_path):
     [message] = problems_for(tmp_path, "## A\n\n[klik](javascript:alert(1))\n")
-    assert message.startswith("content/demo/nl.md:6: error: link 'javascript:alert(1' must be https://")
+    assert message.startswith("content/demo/nl.md:6: error: link 'javascript:alert(1)' must be https://")
 
 
 def test_raw_html_is_a_warning_not_passed_through(tmp_path):

@@ -1,0 +1,28 @@
+"""Every limit on untrusted input, in one place (`docs/security.md` explains each).
+
+Content and brand files are untrusted: each reader stops at these sizes and depths with a
+`file:line` problem instead of spending unbounded time or memory. The values are generous for
+real leaflets (the largest content file is 43 KB, the deepest block nesting 4, the longest
+heading 59 characters) and small enough that the slowest reader stays well under a second.
+"""
+from __future__ import annotations
+
+KIB = 1024
+MIB = 1024 * KIB
+
+MAX_MARKDOWN_BYTES = 256 * KIB  # one language file of one leaflet (largest real one: 43 KB)
+MAX_YAML_BYTES = 128 * KIB  # leaflet.yaml, brand.yml (largest real one: 3 KB)
+MAX_LINE_CHARS = 10_000  # a paragraph longer than this on one line is a pasted blob, not text
+MAX_YAML_DEPTH = 16  # nesting of YAML mappings and lists (real files: 4)
+MAX_BLOCK_DEPTH = 8  # nesting of `///` blocks (real files: 4)
+MAX_BRACKETS = 400  # '[' per language file (real files: 66); Markdown's link search is quadratic in them
+MAX_INDENT = 48  # leading spaces (a tab counts 4): twelve levels of nested lists
+MAX_QUOTE_DEPTH = 8  # '>' markers at the start of a line: nested quotes
+SECONDS_PER_FILE = 5.0  # reading and checking one file; real files take under 0.2 s
+SECONDS_PER_VARIANT = 10.0  # rendering one variant's HTML; real ones take under 0.2 s
+MAX_HEADING_CHARS = 120  # titles, headings and block titles: longer ones cannot print on one page line
+MAX_IMAGE_BYTES = 5 * MIB  # a leaflet picture
+MAX_IMAGE_PIXELS = 40_000_000  # decoded size: 40 MP is 160 MB of RGBA; A4 at 300 dpi is 8.7 MP
+MAX_LOGO_BYTES = 2 * MIB
+MAX_FONT_BYTES = 8 * MIB  # the typesetter's own per-file limit (typeset.MAX_FILE)
+MAX_DATA_URL = 512 * KIB  # QR codes are ~10 KiB; anything near this is hostile or a mistake
