@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     pick.add_argument("--language", action="append", default=[], metavar="CODE", help="language code, e.g. nl, en")
     pick.add_argument("--brand", action="append", default=[], metavar="ID", help="brand folder name under brands/")
     pick.add_argument("--format", action="append", default=[], metavar="ID", help="paper format, e.g. a4")
-    build.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+    build.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                        help="PDFs made at the same time (default: %(default)s, one per processor core)")
     build.add_argument("--output", "-o", type=Path, default=None, metavar="DIR",
                        help="where PDFs, manifest.json and the build cache go (default: output/ in the project)")
@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Start a preview server on 127.0.0.1. Its index lists every leaflet, "
                                             "audience, language, brand and format; saving a content, template, style "
                                             "or brand file reloads the open preview.")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: %(default)s)")
+    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1, 0 for any free one (default: %(default)s)")
 
     status = commands.add_parser("status", help="one table: version, review date, translations, readability, PDFs")
     status.add_argument("--output", "-o", type=Path, default=None, metavar="DIR", help="where the built PDFs are (default: output/)")
@@ -81,7 +81,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return port
+
+
+def _jobs(text: str) -> int:
+    jobs = int(text) if text.isdigit() else 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"'{text}': at least 1")
+    return jobs
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; Ctrl-C stops it with one line and exit code 130 (temporary files are
+    removed as the work unwinds: see write.atomic_write)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("\ninterrupted: nothing half-written was kept", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not set(COMMANDS) & set(argv) and not {"-h", "--help"} & set(argv[:1]):
         argv = _insert_default_command(argv)
@@ -120,15 +144,16 @@ def _print_problems(problems: list[Problem]) -> tuple[int, int]:
 def cmd_build(args) -> int:
     from .expand import Selection
     from .pipeline import build
+    from .write import ForeignFolder
 
-    if args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
-        return 2
     selection = Selection(*(tuple(x) for x in (args.leaflet, args.audience, args.language, args.brand, args.format)))
     try:
         with _progress(quiet=args.quiet) as progress:
             report = build(args.project, selection, jobs=args.jobs, progress=progress, force=args.force,
                            output=args.output)
+    except ForeignFolder as exc:  # not our folder: touch nothing in it
+        print(exc, file=sys.stderr)
+        return 2
     except OSError as exc:  # the output folder cannot be written: nothing else can go on
         print(f"{exc.filename or args.output or 'output'}: error: cannot write there: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -217,8 +242,8 @@ class _progress:
             return None
         if not self.enabled:  # a log, not a terminal: one line per finished PDF
             def log(message: str, done: int, total: int) -> None:
-                if done:
-                    print(f"[{done}/{total}] {message}", file=sys.stderr, flush=True)
+                if done or not total:
+                    print(f"[{done}/{total}] {message}" if total else message, file=sys.stderr, flush=True)
             return log
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -227,6 +252,9 @@ class _progress:
         self.task = self.bar.add_task("Typesetting", total=None)
 
         def update(message: str, done: int, total: int) -> None:
+            if not total:  # a status message, e.g. waiting for another build
+                self.bar.console.print(message)
+                return
             self.bar.update(self.task, completed=done, total=total, description=f"Typesetting {message}"[:60])
         return update
 

@@ -41,6 +41,11 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def imposition_key(source_sha256: str) -> str:
+    """An imposed PDF (the booklet) depends only on its source PDF's bytes and the code."""
+    return hashlib.sha256((code_version() + source_sha256).encode()).hexdigest()
+
+
 class InputHasher:
     """Hashes files and folders once per build, however many variants share them."""
 

@@ -9,17 +9,15 @@ from rich.table import Table
 
 from .editorial import translation_state
 from .expand import Selection, expand
-from .inputs import InputHasher
-from .pipeline import imposition_key, up_to_date
+from .inputs import InputHasher, imposition_key
 from .project import load_project
 from .readability import measure
-from .write import load_cache
+from .write import OutputStore
 
 
 def status_table(root: Path, output: Path | None = None) -> str:
     project, problems = load_project(root)
-    output = (output or root / "output").resolve()
-    cache = load_cache(output)
+    store = OutputStore.read_only(output or root / "output")
     hasher = InputHasher(project)
     table = Table(title="Leaflets", show_lines=False)
     for column in ("leaflet", "lang", "audience", "version", "review by", "translation", "readability", "PDFs current"):
@@ -29,7 +27,7 @@ def status_table(root: Path, output: Path | None = None) -> str:
             for audience in leaflet.meta.audiences:
                 variants = expand(project, Selection(leaflets=(leaflet.meta.id,), audiences=(audience,),
                                                      languages=(document.language,)))
-                current = sum(_is_current(project, hasher, output, cache, v) for v in variants)
+                current = sum(_is_current(project, hasher, store, v) for v in variants)
                 result = measure(document, audience) if audience == "patient" else None
                 table.add_row(leaflet.meta.id, document.language, audience, leaflet.meta.version,
                               leaflet.meta.review_by.isoformat(), translation_state(leaflet, document),
@@ -42,14 +40,14 @@ def status_table(root: Path, output: Path | None = None) -> str:
     return capture.get()
 
 
-def _is_current(project, hasher: InputHasher, output: Path, cache: dict, variant) -> bool:
+def _is_current(project, hasher: InputHasher, store: OutputStore, variant) -> bool:
     """What the build would decide: the same key and an intact PDF."""
     imposed_from = project.format(variant.format).imposed_from
     if imposed_from:
-        source = cache.get(replace(variant, format=imposed_from).output_path)
+        source = store.record(replace(variant, format=imposed_from))
         if source is None:
             return False
-        key = imposition_key(source["entry"]["sha256"])
+        key = imposition_key(source.entry.sha256)
     else:
         key = hasher.key(variant)
-    return up_to_date(output, cache, variant, key)
+    return store.up_to_date(variant, key)

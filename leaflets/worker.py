@@ -6,12 +6,18 @@ WeasyPrint's import and font-config cost once per worker instead of once per PDF
 """
 from __future__ import annotations
 
+import signal
+
 from .postprocess import postprocess
 from .typeset import Job, JobResult, typeset
 from .verify import verify_pdf
 
 
 def warm_up() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the main process handles it (one
+    # line, temporary files removed, exit 130) and ends the pool; a worker printing its own
+    # KeyboardInterrupt traceback would bury that line.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import weasyprint  # noqa: F401  (imported for its side effect: a warm worker)
 
 

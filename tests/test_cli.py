@@ -142,7 +142,7 @@ def test_same_input_gives_the_same_bytes(project):
 
 def test_an_executor_passed_in_from_outside_runs_the_build(project):
     with ThreadPoolExecutor(max_workers=2) as executor:
-        report = build(project, Selection(leaflets=("demo",), languages=("nl",), formats=("a4",)), executor=executor)
+        report = build(project, Selection(leaflets=("demo",), languages=("nl",), formats=("a4",)), jobs=executor)
     assert len(report.built) == 2 and report.ok
 
 
