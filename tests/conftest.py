@@ -125,14 +125,11 @@ def assert_in_order(text: str, titles: list[str]) -> None:
         position = found
 
 
-def arabic_words_extracted(path: Path, source: str) -> tuple[str, float]:
+def arabic_words_extracted(path: Path, written: str) -> tuple[str, float]:
     """pdftotext's text of the PDF (poppler puts right-to-left text in logical order; pdfminer
-    does not), bidi controls removed, and the share of its Arabic words that are in `source` or
-    in the Arabic UI strings (locales/ar)."""
+    does not), bidi controls removed, and the share of its Arabic words that are in `written`."""
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     text = re.sub("[\u202a-\u202e]", "", text)
     words = re.findall(r"[\u0621-\u064a]+", text)  # letters only: marks and ligatures may be reordered
-    ui = (REPO / "locales/ar/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
-    written = source + "\n".join(re.findall(r'^msgstr "(.*)"$', ui, re.M))
     known = set(re.findall(r"[\u0621-\u064a]+", re.sub(r"[\u064b-\u0652]", "", written)))
     return text, sum(w in known for w in words) / len(words)

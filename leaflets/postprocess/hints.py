@@ -176,8 +176,9 @@ def _hinted_build(box, parent, pdf, page_number, nums, annotations, tags):
     for element in _original_build(box, parent, pdf, page_number, nums, annotations, tags):
         if not isinstance(element, pydyf.Dictionary):
             raise UnsupportedWeasyPrint(
-                f"weasyprint.pdf.tags._build_box_tree yielded a {type(element).__name__}, not a structure element "
-                f"(pydyf.Dictionary): re-check its generator protocol in leaflets/postprocess/hints.py, see {UPGRADE_GUIDE}")
+                f"weasyprint.pdf.tags._build_box_tree yielded a {type(element).__name__}, not a structure "
+                "element (pydyf.Dictionary): re-check its generator protocol in leaflets/postprocess/hints.py, "
+                f"see {UPGRADE_GUIDE}")
         # Elements passed up from html/body/page boxes were noted by the call that made them.
         if HINT_TAG not in element and HINT_MARGIN not in element:
             if state["margin"]:

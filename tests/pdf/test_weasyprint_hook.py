@@ -89,7 +89,8 @@ def test_changed_builder_signature_is_refused(monkeypatch):
 
 def test_builder_that_is_no_longer_a_generator_is_refused(monkeypatch):
     monkeypatch.setattr(tags, "_build_box_tree", _builder_returning_a_list)
-    assert _only_mismatch().startswith("weasyprint.pdf.tags._build_box_tree is a generator function: False (written for True)")
+    assert _only_mismatch().startswith(
+        "weasyprint.pdf.tags._build_box_tree is a generator function: False (written for True)")
 
 
 def test_builder_that_no_longer_recurses_through_the_module_is_refused(monkeypatch):
@@ -107,14 +108,16 @@ def test_caller_that_no_longer_uses_the_module_global_is_refused(monkeypatch):
     def add_tags(pdf, document, pdf_version, page_streams):
         return WEASYPRINT_BUILDER
     monkeypatch.setattr(tags, "add_tags", add_tags)
-    assert _only_mismatch().startswith("weasyprint.pdf.tags.add_tags finds _build_box_tree as a module global: False (written for True)")
+    assert _only_mismatch().startswith(
+        "weasyprint.pdf.tags.add_tags finds _build_box_tree as a module global: False (written for True)")
 
 
 def test_missing_builder_is_refused(monkeypatch):
     monkeypatch.delattr(tags, "_build_box_tree")
     found = weasyprint_mismatches()
     assert found and all("unreadable (AttributeError" in f for f in found)
-    with pytest.raises(UnsupportedWeasyPrint, match=r"signature of weasyprint\.pdf\.tags\._build_box_tree: unreadable \(AttributeError"):
+    unreadable = r"signature of weasyprint\.pdf\.tags\._build_box_tree: unreadable \(AttributeError"
+    with pytest.raises(UnsupportedWeasyPrint, match=unreadable):
         check_weasyprint()
 
 
