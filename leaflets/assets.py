@@ -8,6 +8,7 @@ problem with a reason, reported where the file is named.
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from .limits import MAX_IMAGE_PIXELS
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+_STRICT_PILLOW = threading.Lock()  # guards the switch of Pillow's process-wide truncation flag
 
 
 def image_problem(path: Path) -> str | None:
@@ -36,7 +38,20 @@ def _image_problem(path: Path, size: int, mtime_ns: int) -> str | None:
 
 
 def _raster_problem(path: Path, expected: str) -> str | None:
-    from PIL import Image  # Pillow comes with WeasyPrint; imported only when there is a picture
+    from PIL import Image, ImageFile  # Pillow comes with WeasyPrint; imported only when there is a picture
+
+    # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process (a cut-off picture then
+    # prints as a black box without a word); this check must see truncation, wherever it runs.
+    with _STRICT_PILLOW:
+        tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            return _decode(path, expected)
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
+def _decode(path: Path, expected: str) -> str | None:
+    from PIL import Image
 
     try:
         with warnings.catch_warnings():

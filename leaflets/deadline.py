@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,13 +21,20 @@ class TooSlow(Exception):
 
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0]:
-        yield  # not the main thread, or an outer deadline already runs: that one holds
+    """Raise TooSlow in the block after `seconds`. Inside an outer timer that ends sooner, the
+    outer one holds; otherwise the outer timer is resumed with what it had left."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread: the size limits alone hold here
+        return
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]
+    if outer and outer <= seconds:
+        yield
         return
 
     def expire(signum, frame):
         raise TooSlow(f"took longer than {seconds:g} s")
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -34,3 +42,5 @@ def deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))

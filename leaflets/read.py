@@ -105,6 +105,15 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def construct_object(self, node, deep=False):
+        # A date like 2026-13-45 or an integer of 5,000 digits raises ValueError with no line:
+        # give it the line of the value that caused it.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            why = "a number with thousands of digits" if "digits" in str(exc) else str(exc)
+            raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from None
+
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Located | None, list[Problem]]:
     """Parse YAML safely, recording each node's line; every failure is a located problem."""
