@@ -4,56 +4,94 @@ The checks follow the machine-checkable failure conditions of the Matterhorn Pro
 grouped by the clause of ISO 14289-1 they come from; `docs/verify.md` lists every check and the
 agreement with the veraPDF test corpus (`scripts/corpus_agreement.py`).
 
-Each `Finding` names the most specific clause it violates ("7.18.5", "7.21.4.1", ...).
-`verify_pdf` never raises on a bad PDF: an unreadable file is itself a finding, and a check that
-trips over a malformed object reports that as a finding of its clause instead of crashing.
+One shape, read top to bottom in `verify_pdf`:
 
+    open (pikepdf) -> build_index (index.py) -> each check in CHECKS -> findings
+
+- `build_index` reads the PDF once into a frozen `PdfIndex`: catalog, pages, XMP, the structure
+  tree (elements with parent links, role map, ParentTree, MCID and OBJR owners), and one walk of
+  every content stream (untagged content, languages, fonts with the codes they show, form
+  XObjects). A part that cannot be read is left empty, with a finding.
+- Each check is a plain function `check_<what>(index) -> list[Finding]` that only reads the
+  index, so the checks are independent of each other and of their order in CHECKS (which only
+  fixes the order findings are listed in). Parent/child nesting rules are a table (`nesting.py`).
+- `findings.contained` is the one boundary that turns an unexpected exception into a finding of
+  the clause being checked; everywhere else the specific exceptions of a malformed object are
+  caught where it is read. `verify_pdf` never raises on a bad PDF.
+
+Each `Finding` names the most specific clause it violates ("7.18.5", "7.21.4.1", ...).
 Cost: one pass over the structure tree, one pass over each page's content stream (pikepdf
 filters the operators in C++; form XObjects parsed once), fonts, CMaps and font programs read
 once per object. A 30-page leaflet takes about 0.1 s.
 
-Modules, by what they check (each names its clauses):
+Modules, by what they read or check (each names its clauses):
 
+- `index`: the PdfIndex and its one builder; `findings`: Finding and the exception boundary
 - `metadata`: 5, 7.1 and 7.2: XMP metadata (pdfuaid:part, dc:title) and the catalog entries
-- `structure`: 7.1, 7.2, 7.3, 7.4, 7.7, 7.9, 7.18.4: the structure tree, role map, grouping,
-  alternative text, headings, notes; `tables`: 7.2 table regularity and 7.5 table headers
+- `structure`: 7.1, 7.2, 7.3, 7.4, 7.7, 7.9, 7.18.4: the structure tree, role map, alternative
+  text, headings, notes, forms; `nesting`: 7.2 what may contain what; `tables`: 7.2 table
+  regularity and 7.5 table headers
 - `language`: 7.2: /Lang on structure elements, bookmarks and form fields
 - `content`: 7.1 and 7.2 in the content streams: tagged content versus artifacts
 - `annotations`: 7.18
 - `features`: 7.10, 7.11, 7.15, 7.16, 7.20
-- `fonts`, `fontprogram`, `cmaps`: 7.21
+- `fonts`, `fontprogram`: 7.21; `cmaps`: CMap and encoding tables (the ToUnicode parser is
+  shared with the post-processor)
 - `pdfutil`: lenient readers of pikepdf objects that all of them share
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import pikepdf
-from pikepdf import Stream
 
-from .annotations import AnnotationChecks
-from .content import ContentChecks
-from .features import FeatureChecks
-from .fonts import FontChecks, _FontUse
-from .language import LanguageChecks
-from .metadata import MetadataChecks
-from .structure import STANDARD_TYPES, StructureChecks, _Elem
-from .tables import TableChecks
+from .annotations import check_annotations
+from .content import check_content
+from .features import check_embedded_files, check_encryption, check_optional_content, check_xfa, check_xobjects
+from .fonts import check_fonts
+from .language import check_form_fields, check_language_entries, check_outlines
+from .metadata import check_catalog, check_metadata
+from .nesting import check_grouping
+from .structure import (check_alternatives, check_form_elements, check_headings, check_notes, check_role_map,
+                        check_structure_tree)
+from .tables import check_tables
+from .findings import Finding, contained, unique
+from .index import PdfIndex, build_index
+from .structure import STANDARD_TYPES, numbered_headings
 
 __all__ = ["Finding", "PdfFacts", "verify_pdf", "STANDARD_TYPES"]
 
+Check = Callable[[PdfIndex], list[Finding]]
 
-@dataclass(frozen=True)
-class Finding:
-    clause: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"PDF/UA-1 {self.clause}: {self.message}"
+#: Every check with the clause a failure of the check itself is filed under. The order is the
+#: order findings are listed in, nothing more: each check reads only the index.
+CHECKS: tuple[tuple[str, Check], ...] = (
+    ("5", check_metadata),
+    ("7.1", check_catalog),
+    ("7.1", check_structure_tree),
+    ("7.1", check_role_map),
+    ("7.2", check_grouping),
+    ("7.3", check_alternatives),
+    ("7.4", check_headings),
+    ("7.2", check_tables),
+    ("7.9", check_notes),
+    ("7.18.4", check_form_elements),
+    ("7.2", check_language_entries),
+    ("7.1", check_content),
+    ("7.2", check_outlines),
+    ("7.18", check_annotations),
+    ("7.2", check_form_fields),
+    ("7.10", check_optional_content),
+    ("7.11", check_embedded_files),
+    ("7.15", check_xfa),
+    ("7.16", check_encryption),
+    ("7.20", check_xobjects),
+    ("7.21", check_fonts),
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +108,7 @@ class PdfFacts:
 
 
 def verify_pdf(data: bytes | Path) -> tuple[PdfFacts | None, list[Finding]]:
+    """What the PDF is (None when it cannot be opened or its pages counted) and every finding."""
     try:
         pdf = pikepdf.open(BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
     except pikepdf.PasswordError as exc:
@@ -77,83 +116,29 @@ def verify_pdf(data: bytes | Path) -> tuple[PdfFacts | None, list[Finding]]:
     except (pikepdf.PdfError, OSError, ValueError, RuntimeError) as exc:
         return None, [Finding("5", f"not a readable PDF: {exc}")]
     with pdf:
-        checker = _Checker(pdf)
-        checker.run()
-        try:
-            return checker.facts(), checker.findings
-        except Exception as exc:  # e.g. a page tree too broken to count: still a finding, not a crash
-            return None, checker.findings + [Finding("7.1", f"page tree cannot be read: {type(exc).__name__}: {exc}")]
+        index, findings = build_index(pdf)
+        return _facts(index), unique(findings + run_checks(index, CHECKS))
 
 
-class _Checker(MetadataChecks, StructureChecks, TableChecks, LanguageChecks, ContentChecks, AnnotationChecks,
-               FeatureChecks, FontChecks):
-    """The state the checks share (structure elements, catalog language, fonts met in content ...);
-    each mixin adds the checks of its clauses, `run` calls them in order."""
+def run_checks(index: PdfIndex, checks: tuple[tuple[str, Check], ...]) -> list[Finding]:
+    """The findings of each check in turn; a check that raises is a finding of its clause."""
+    findings: list[Finding] = []
+    for clause, check in checks:
+        name = check.__name__.removeprefix("check_").replace("_", " ")
+        found, problems = contained(clause, f"{name} could not be checked", partial(check, index), [])
+        findings += found + problems
+    return findings
 
-    def __init__(self, pdf: pikepdf.Pdf):
-        self.pdf = pdf
-        self.root = pdf.Root
-        self.findings: list[Finding] = []
-        self._seen_findings: set[tuple[str, str]] = set()
-        self.catalog_lang: str | None = None  # the catalog /Lang, when it is a valid language tag
-        self.declared_lang = ""  # the catalog /Lang as written, for PdfFacts
-        self.title = ""
-        self.pdfua_part = ""
-        self.headings: list[str] = []
-        self.elements: list[_Elem] = []
-        self.role_map: dict[str, Any] = {}
-        self.class_map: Any = None
-        self.mcid_owner: dict[tuple[Any, int], _Elem] = {}
-        self.objr_owner: dict[Any, _Elem] = {}
-        self.parent_tree: dict[int, Any] | None = None
-        self.bookmarks = 0
-        self.font_uses: dict[Any, _FontUse] = {}
-        self.form_uses: Counter = Counter()
-        self.forms_with_mcid: dict[Any, Stream] = {}
-        self._parsed: dict[Any, list] = {}
-        self._type_cache: dict[str, tuple[str | None, str]] = {}
-        self._xmp_lang_alt_default = False
 
-    # -- reporting ---------------------------------------------------------------------------
-
-    def add(self, clause: str, message: str) -> None:
-        if (clause, message) not in self._seen_findings:
-            self._seen_findings.add((clause, message))
-            self.findings.append(Finding(clause, message))
-
-    def facts(self) -> PdfFacts:
-        return PdfFacts(
-            pages=len(self.pdf.pages),
-            title=self.title,
-            language=self.declared_lang,
-            headings=tuple(self.headings),
-            bookmarks=self.bookmarks,
-            structure_elements=len(self.elements),
-            pdfua_part=self.pdfua_part,
-        )
-
-    def run(self) -> None:
-        checks: list[tuple[str, Callable[[], None]]] = [
-            ("5", self.check_metadata),
-            ("7.1", self.check_catalog),
-            ("7.1", self.check_structure_tree),
-            ("7.2", self.check_language_entries),
-            ("7.1", self.check_content),
-            ("7.2", self.check_outlines),
-            ("7.18", self.check_annotations),
-            ("7.2", self.check_form_fields),
-            ("7.10", self.check_optional_content),
-            ("7.11", self.check_embedded_files),
-            ("7.15", self.check_xfa),
-            ("7.16", self.check_encryption),
-            ("7.20", self.check_xobjects),
-            ("7.21", self.check_fonts),
-        ]
-        for clause, check in checks:
-            try:
-                check()
-            except RecursionError:
-                self.add(clause, f"{check.__name__.removeprefix('check_')} could not be checked: objects nest too deeply")
-            except Exception as exc:  # a malformed object must become a finding, not a crash
-                self.add(clause, f"{check.__name__.removeprefix('check_').replace('_', ' ')} could not be checked: "
-                                 f"{type(exc).__name__}: {exc}")
+def _facts(index: PdfIndex) -> PdfFacts | None:
+    if not index.page_tree_read:
+        return None
+    return PdfFacts(
+        pages=len(index.pages),
+        title=index.xmp.title,
+        language=index.declared_lang,
+        headings=tuple(e.std for e in numbered_headings(index.structure) if e.std is not None),
+        bookmarks=index.outlines,
+        structure_elements=len(index.structure.elements),
+        pdfua_part=index.xmp.parts[0] if index.xmp.parts else "",
+    )

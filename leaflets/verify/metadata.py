@@ -6,10 +6,19 @@ of x-default XMP text).
 """
 from __future__ import annotations
 
-import pikepdf
-from pikepdf import Stream
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator
 
-from .pdfutil import _is_dict, _text, _valid_language
+import pikepdf
+from lxml import etree
+from pikepdf import Dictionary, Stream
+
+from .findings import Finding
+from .language import no_catalog_lang
+from .pdfutil import _is_dict, _text
+
+if TYPE_CHECKING:
+    from .index import PdfIndex
 
 _NS_PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
 _NS_DC = "http://purl.org/dc/elements/1.1/"
@@ -17,122 +26,134 @@ _NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-class MetadataChecks:
-    """Clauses 5 and 7.1 of the document as a whole; sets the title, PDF/UA part and catalog language."""
+@dataclass(frozen=True)
+class Xmp:
+    """What the catalog's XMP metadata says, as far as clause 5 and 7.1 care."""
 
-    # -- 5, 7.1: metadata --------------------------------------------------------------------
+    problem: str = ""  # "missing", "undecodable", "malformed", or "unread" (reading failed, reported already)
+    detail: str = ""  # why it is undecodable
+    parts: tuple[str, ...] = ()  # every pdfuaid:part value
+    wrong_prefixes: tuple[str, ...] = ()  # pdfuaid properties written with another prefix, as prefix:name
+    titles: tuple[str, ...] = ()  # dc:title texts, the x-default entry first where there is one
+    title_present: bool = False
+    default_only_lang: bool = False  # an rdf:Alt has only an x-default entry: its language is unknown
 
-    def check_metadata(self) -> None:
-        meta = self.root.get("/Metadata")
-        if not isinstance(meta, Stream):
-            self.add("7.1", "the catalog has no /Metadata stream (XMP)")
-            self.add("5", "no XMP metadata, so no PDF/UA identification (pdfuaid:part)")
-            self.add("7.1", "XMP metadata has no dc:title")
-            return
-        try:
-            raw = meta.read_bytes()
-        except pikepdf.PdfError as exc:
-            self.add("5", f"XMP metadata stream cannot be decoded: {exc}")
-            return
-        tree = _parse_xml(raw)
-        if tree is None:
-            self.add("5", "XMP metadata is not well-formed XML")
-            self.add("7.1", "XMP metadata has no readable dc:title")
-            return
-        parts: list[str] = []
-        wrong_prefix: list[str] = []
-        titles: list[str] = []
-        title_present = False
-        for desc in tree.iter(f"{{{_NS_RDF}}}Description"):
-            for attr, value in desc.attrib.items():
-                if attr.startswith(f"{{{_NS_PDFUAID}}}"):
-                    local = attr.split("}", 1)[1]
-                    prefix = _attr_prefix(desc, _NS_PDFUAID)
-                    if prefix != "pdfuaid":
-                        wrong_prefix.append(f"{prefix}:{local}")
-                    if local == "part":
-                        parts.append(value.strip())
-                elif attr == f"{{{_NS_DC}}}title":
-                    title_present = True
-                    titles.append(value)
-            for child in desc:
-                if not isinstance(child.tag, str):
-                    continue
-                if child.tag.startswith(f"{{{_NS_PDFUAID}}}"):
-                    local = child.tag.split("}", 1)[1]
-                    if child.prefix != "pdfuaid":
-                        wrong_prefix.append(f"{child.prefix}:{local}")
-                    if local == "part":
-                        parts.append("".join(child.itertext()).strip())
-                elif child.tag == f"{{{_NS_DC}}}title":
-                    title_present = True
-                    items = list(child.iter(f"{{{_NS_RDF}}}li"))
-                    if items:
-                        default = [li for li in items if li.get(_XML_LANG) == "x-default"]
-                        titles.extend("".join(li.itertext()) for li in (default or items))
-                    else:
-                        titles.append("".join(child.itertext()))
-        for alt in tree.iter(f"{{{_NS_RDF}}}Alt"):
-            # an x-default text is in an undetermined language unless a sibling names a language
-            langs = {li.get(_XML_LANG) for li in alt.iter(f"{{{_NS_RDF}}}li")}
-            if "x-default" in langs and not any(lang and lang != "x-default" for lang in langs):
-                self._xmp_lang_alt_default = True
-        if not parts:
-            self.add("5", "XMP metadata lacks the PDF/UA identification pdfuaid:part")
-        else:
-            self.pdfua_part = parts[0]
-            if any(p != "1" for p in parts):
-                self.add("5", f"pdfuaid:part is {', '.join(parts)}; a PDF/UA-1 file declares 1")
-        if wrong_prefix:
-            self.add("5", f"PDF/UA identification properties must use the prefix pdfuaid, found {', '.join(sorted(set(wrong_prefix)))}")
-        self.title = next((t.strip() for t in titles if t.strip()), "")
-        if not title_present:
-            self.add("7.1", "XMP metadata has no dc:title")
-        elif not self.title:
-            self.add("7.1", "XMP dc:title is empty, so it does not identify the document")
-
-    # -- 7.1: catalog ------------------------------------------------------------------------
-
-    def check_catalog(self) -> None:
-        root = self.root
-        mark_info = root.get("/MarkInfo")
-        if not _is_dict(mark_info) or mark_info.get("/Marked") is not True:
-            self.add("7.1", "document is not marked as tagged (/MarkInfo /Marked true)")
-        if _is_dict(mark_info) and mark_info.get("/Suspects") is True:
-            self.add("7.1", "/MarkInfo /Suspects is true: the tagging is flagged as unreliable")
-        if not _is_dict(root.get("/StructTreeRoot")):
-            self.add("7.1", "document has no structure tree (/StructTreeRoot)")
-        prefs = root.get("/ViewerPreferences")
-        if not _is_dict(prefs) or prefs.get("/DisplayDocTitle") is not True:
-            self.add("7.1", "/ViewerPreferences /DisplayDocTitle is not true")
-        lang = root.get("/Lang")
-        if lang is not None:
-            value = _text(lang)
-            self.declared_lang = value or ""
-            if value is None or not _valid_language(value):
-                self.add("7.2", f"catalog /Lang {value!r} is not a valid language identifier (RFC 3066)")
-            else:
-                self.catalog_lang = value
-        if self._xmp_lang_alt_default and not self.catalog_lang:
-            self.add("7.2", "the language of the XMP metadata (x-default entries such as dc:title) "
-                            f"cannot be determined: {self._no_catalog_lang()}")
-
-    def _no_catalog_lang(self) -> str:
-        return "the catalog /Lang is not valid" if "/Lang" in self.root else "the catalog has no /Lang"
+    @property
+    def title(self) -> str:
+        return next((t.strip() for t in self.titles if t.strip()), "")
 
 
-def _parse_xml(raw: bytes):
-    from lxml import etree
-
+def read_xmp(root: Dictionary) -> Xmp:
+    meta = root.get("/Metadata")
+    if not isinstance(meta, Stream):
+        return Xmp(problem="missing")
+    try:
+        raw = meta.read_bytes()
+    except pikepdf.PdfError as exc:
+        return Xmp(problem="undecodable", detail=str(exc))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return etree.fromstring(raw.strip(b"\x00 \t\r\n"), parser)
+        tree = etree.fromstring(raw.strip(b"\x00 \t\r\n"), parser)
     except etree.XMLSyntaxError:
-        return None
+        return Xmp(problem="malformed")
+    descriptions = list(tree.iter(f"{{{_NS_RDF}}}Description"))
+    return Xmp(
+        parts=tuple(value for d in descriptions for _name, value, _prefix in _pdfuaid(d) if _name == "part"),
+        wrong_prefixes=tuple(f"{p}:{n}" for d in descriptions for n, _v, p in _pdfuaid(d) if p != "pdfuaid"),
+        titles=tuple(t for d in descriptions for t in _titles(d)),
+        title_present=any(_has_title(d) for d in descriptions),
+        default_only_lang=any(_default_only(alt) for alt in tree.iter(f"{{{_NS_RDF}}}Alt")),
+    )
 
 
-def _attr_prefix(element, namespace: str) -> str | None:
-    for prefix, uri in element.nsmap.items():
-        if uri == namespace:
-            return prefix
-    return None
+def _pdfuaid(desc: Any) -> Iterator[tuple[str, str, str | None]]:
+    """(local name, value, prefix) of each pdfuaid property, attribute form first."""
+    for attr, value in desc.attrib.items():
+        if attr.startswith(f"{{{_NS_PDFUAID}}}"):
+            yield attr.split("}", 1)[1], value.strip(), _attr_prefix(desc, _NS_PDFUAID)
+    for child in desc:
+        if isinstance(child.tag, str) and child.tag.startswith(f"{{{_NS_PDFUAID}}}"):
+            yield child.tag.split("}", 1)[1], "".join(child.itertext()).strip(), child.prefix
+
+
+def _has_title(desc: Any) -> bool:
+    return f"{{{_NS_DC}}}title" in desc.attrib or any(child.tag == f"{{{_NS_DC}}}title" for child in desc)
+
+
+def _titles(desc: Any) -> Iterator[str]:
+    if f"{{{_NS_DC}}}title" in desc.attrib:
+        yield desc.attrib[f"{{{_NS_DC}}}title"]
+    for child in desc:
+        if child.tag != f"{{{_NS_DC}}}title":
+            continue
+        items = list(child.iter(f"{{{_NS_RDF}}}li"))
+        default = [li for li in items if li.get(_XML_LANG) == "x-default"]
+        if items:
+            yield from ("".join(li.itertext()) for li in (default or items))
+        else:
+            yield "".join(child.itertext())
+
+
+def _default_only(alt: Any) -> bool:
+    """An x-default text is in an undetermined language unless a sibling names a language."""
+    langs = {li.get(_XML_LANG) for li in alt.iter(f"{{{_NS_RDF}}}li")}
+    return "x-default" in langs and not any(lang and lang != "x-default" for lang in langs)
+
+
+def _attr_prefix(element: Any, namespace: str) -> str | None:
+    return next((prefix for prefix, uri in element.nsmap.items() if uri == namespace), None)
+
+
+def check_metadata(index: PdfIndex) -> list[Finding]:
+    """5: the XMP declares PDF/UA-1 with the pdfuaid prefix; 7.1: it has a dc:title."""
+    xmp = index.xmp
+    if xmp.problem:
+        return _unreadable(xmp)
+    out = []
+    if not xmp.parts:
+        out.append(Finding("5", "XMP metadata lacks the PDF/UA identification pdfuaid:part"))
+    elif any(p != "1" for p in xmp.parts):
+        out.append(Finding("5", f"pdfuaid:part is {', '.join(xmp.parts)}; a PDF/UA-1 file declares 1"))
+    if xmp.wrong_prefixes:
+        out.append(Finding("5", "PDF/UA identification properties must use the prefix pdfuaid, found "
+                                f"{', '.join(sorted(set(xmp.wrong_prefixes)))}"))
+    if not xmp.title_present:
+        out.append(Finding("7.1", "XMP metadata has no dc:title"))
+    elif not xmp.title:
+        out.append(Finding("7.1", "XMP dc:title is empty, so it does not identify the document"))
+    return out
+
+
+def _unreadable(xmp: Xmp) -> list[Finding]:
+    if xmp.problem == "missing":
+        return [Finding("7.1", "the catalog has no /Metadata stream (XMP)"),
+                Finding("5", "no XMP metadata, so no PDF/UA identification (pdfuaid:part)"),
+                Finding("7.1", "XMP metadata has no dc:title")]
+    if xmp.problem == "unread":
+        return []
+    if xmp.problem == "malformed":
+        return [Finding("5", "XMP metadata is not well-formed XML"), Finding("7.1", "XMP metadata has no readable dc:title")]
+    return [Finding("5", f"XMP metadata stream cannot be decoded: {xmp.detail}")]
+
+
+def check_catalog(index: PdfIndex) -> list[Finding]:
+    """7.1: the catalog marks the file as tagged and shows the title; 7.2: its /Lang is valid."""
+    root = index.root
+    mark_info = root.get("/MarkInfo")
+    prefs = root.get("/ViewerPreferences")
+    rules = (
+        (not _is_dict(mark_info) or mark_info.get("/Marked") is not True,
+         "document is not marked as tagged (/MarkInfo /Marked true)"),
+        (_is_dict(mark_info) and mark_info.get("/Suspects") is True,
+         "/MarkInfo /Suspects is true: the tagging is flagged as unreliable"),
+        (not _is_dict(root.get("/StructTreeRoot")), "document has no structure tree (/StructTreeRoot)"),
+        (not _is_dict(prefs) or prefs.get("/DisplayDocTitle") is not True, "/ViewerPreferences /DisplayDocTitle is not true"),
+    )
+    out = [Finding("7.1", message) for broken, message in rules if broken]
+    if root.get("/Lang") is not None and index.catalog_lang is None:
+        value = _text(root.get("/Lang"))
+        out.append(Finding("7.2", f"catalog /Lang {value!r} is not a valid language identifier (RFC 3066)"))
+    if index.xmp.default_only_lang and not index.catalog_lang:
+        out.append(Finding("7.2", "the language of the XMP metadata (x-default entries such as dc:title) "
+                                  f"cannot be determined: {no_catalog_lang(index)}"))
+    return out

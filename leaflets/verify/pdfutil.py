@@ -111,6 +111,15 @@ def _inherited(node: Any, key: str, limit: int = 64) -> Any:
     return None
 
 
+def _stream_bytes(stream: Stream) -> bytes:
+    """A stream's decoded data; empty when its filters cannot decode it (what the checks then
+    look for in it is not there, which they report)."""
+    try:
+        return stream.read_bytes()
+    except pikepdf.PdfError:
+        return b""
+
+
 def _hex_bytes(token: bytes) -> bytes:
     digits = re.sub(rb"\s", b"", token)
     if len(digits) % 2:
