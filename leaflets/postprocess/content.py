@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array
 
+from ..verify.cmaps import parse_to_unicode
 from .errors import PostprocessError
 
 _MARK = re.compile(rb"/([^\s/<>\[\]()%]+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC(?!\w)|(?<![/\w])(BDC|BMC|EMC)(?!\w)")
@@ -104,27 +105,8 @@ class PageContent:
 
 
 def _to_unicode(font: pikepdf.Dictionary) -> tuple[int, dict[int, str]]:
-    """(bytes per code, code → text) from a font's ToUnicode CMap."""
+    """(bytes per code, code → text) from a font's ToUnicode CMap, read by the verifier's parser."""
     width = 2 if font.get("/Subtype") == "/Type0" else 1
     if "/ToUnicode" not in font:
         return width, {}
-    data = font.ToUnicode.read_bytes()
-    mapping: dict[int, str] = {}
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        for source, target in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
-            mapping[int(source, 16)] = _utf16(target)
-    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for low, high, target in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])", block):
-            low, high = int(low, 16), int(high, 16)
-            if target.startswith(b"["):
-                for code, item in zip(range(low, high + 1), _HEX.findall(target)):
-                    mapping[code] = _utf16(item)
-            else:
-                first = _utf16(target[1:-1])
-                for offset, code in enumerate(range(low, high + 1)):
-                    mapping[code] = first[:-1] + chr(ord(first[-1]) + offset) if first else ""
-    return width, mapping
-
-
-def _utf16(hex_digits: bytes) -> str:
-    return bytes.fromhex(hex_digits.decode("ascii")).decode("utf-16-be", "replace")
+    return width, parse_to_unicode(font.ToUnicode.read_bytes())
