@@ -45,7 +45,7 @@ class AllowedRoots:
     def admit(self, path: Path) -> bool:
         try:
             real = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop
+        except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
             return False
         return any(real.is_relative_to(root) for root in self.paths)
 

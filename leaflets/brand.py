@@ -108,11 +108,12 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
     if problems:
         return None, problems
     contact = tuple((k, v) for k, v in parsed.leaflets.contact.model_dump().items() if v)
-    return Brand(folder.name, parsed.meta.name, parsed.meta.link, logo, parsed.logo.alt if parsed.logo else "",
-                 colors["foreground"], colors["background"], colors["primary"], colors["light"],
-                 parsed.typography.base, fonts, contact, parsed.leaflets.footer, folder,
-                 SourceLocation(shown, 1), parsed.leaflets.language, parsed.leaflets.paper,
-                 tuple(sorted(parsed.leaflets.disclaimer.items()))), []
+    return Brand(id=folder.name, name=parsed.meta.name, link=parsed.meta.link, logo=logo,
+                 logo_alt=parsed.logo.alt if parsed.logo else "", foreground=colors["foreground"],
+                 background=colors["background"], primary=colors["primary"], accent_background=colors["light"],
+                 font_family=parsed.typography.base, font_files=fonts, contact=contact, footer=parsed.leaflets.footer,
+                 folder=folder, where=SourceLocation(shown, 1), default_language=parsed.leaflets.language,
+                 paper=parsed.leaflets.paper, disclaimer=tuple(sorted(parsed.leaflets.disclaimer.items()))), []
 
 
 # ---------------------------------------------------------------- colour and contrast
@@ -165,11 +166,14 @@ def _brand_file(folder: Path, relpath: str, what: str, limit: int) -> tuple[Path
     target = folder / relpath
     if re.match(r"^[a-z][a-z0-9+.-]*:", relpath, re.I) or relpath.startswith("/") or not inside(target, folder):
         return None, f"{what} '{relpath}' must be a file inside the brand folder"
-    if not target.is_file():
-        return None, f"{what} '{relpath}' not found in {folder.name}/"
-    if target.stat().st_size > limit:
-        return None, f"{what} '{relpath}' is {target.stat().st_size // 1024} KiB (at most {limit // 1024} KiB)"
-    return target.resolve(), ""
+    try:
+        if not target.is_file():
+            return None, f"{what} '{relpath}' not found in {folder.name}/"
+        if target.stat().st_size > limit:
+            return None, f"{what} '{relpath}' is {target.stat().st_size // 1024} KiB (at most {limit // 1024} KiB)"
+        return target.resolve(), ""
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        return None, f"{what} '{relpath[:100]}' cannot be read: {getattr(exc, 'strerror', None) or exc}"
 
 
 def _check_logo(logo: Logo | None, folder: Path, located: Located) -> tuple[Path | None, list[Problem]]:

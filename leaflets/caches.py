@@ -10,16 +10,18 @@ leaving the preview silently stale. To add a cache, import it and list it in `FI
 from __future__ import annotations
 
 from .i18n import translations
-from .render import _read
+from .render import read_stylesheet
 
 # Cached functions whose results come from files an editor may change while the server runs.
 FILE_CACHES = (
-    _read,         # styles/*.css, joined into every page as they are
+    read_stylesheet,  # styles/*.css, joined into every page as they are
     translations,  # locales/<lang>/LC_MESSAGES/messages.po, compiled in memory
 )
 # Left out on purpose (tests/test_preview_caches.py keeps this list complete):
 # - render.environment: its Jinja loader already re-reads a template whose file changed, and
-#   clearing it would recompile every template on every preview (~140 ms a page instead of ~28).
+#   clearing it would recompile every template on every preview (~140 ms a page instead of ~28);
+#   it is keyed by the catalog object, so a catalog reloaded after `translations` is emptied gets
+#   an environment of its own.
 # - assets._image_problem: keyed by the image's size and mtime, so an edited image is a new key.
 # - render.qr_code, readability._hyphenator, postprocess.hints._code_loads_global: pure functions
 #   of their arguments, no files.

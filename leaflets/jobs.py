@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Job:
     """Everything needed to make one PDF; no project access required."""
 
-    variant_id: str
+    variant_id: str  # str(Variant); also what the PDF's fixed /ID is derived from
     html: str
     html_with_toc: str | None
     base_url: str
-    allowed_roots: tuple[str, ...]
-    identifier: str
+    allowed_roots: tuple[str, ...]  # boundary.AllowedRoots.paths: what the typesetter may read
     guess_toc: bool
     language: str = "en"
     bleed_mm: float = 0.0  # print formats: the bleed the BleedBox must show (marks lie outside it)

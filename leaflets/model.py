@@ -7,9 +7,6 @@ from pathlib import Path
 
 from .errors import SourceLocation
 
-AUDIENCES = ("patient", "professional")
-
-
 @dataclass(frozen=True, order=True)
 class Variant:
     """One PDF to build: ids only, so it is hashable, sortable and readable as a test id."""
@@ -126,7 +123,7 @@ class Leaflet:
         return next((d for d in self.documents if d.language == language), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Brand:
     """An organisation's look and contact details (brands/<id>/brand.yml, Posit brand.yml keys)."""
 

@@ -135,8 +135,9 @@ def render_jobs(project: Project, variants: list[Variant], report: BuildReport) 
 def make_job(project: Project, variant: Variant) -> Job:
     rendered = render(project, variant)
     fmt = project.format(variant.format)
-    return Job(str(variant), rendered.html, rendered.html_with_toc, rendered.base_url, rendered.allowed.paths,
-               str(variant), rendered.words > 4 * fmt.words_per_page, variant.language, fmt.bleed_mm)
+    return Job(variant_id=str(variant), html=rendered.html, html_with_toc=rendered.html_with_toc,
+               base_url=rendered.base_url, allowed_roots=rendered.allowed.paths,
+               guess_toc=rendered.words > 4 * fmt.words_per_page, language=variant.language, bleed_mm=fmt.bleed_mm)
 
 
 # ---------------------------------------------------------------- typeset → post-process → verify (workers)

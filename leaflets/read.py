@@ -28,7 +28,7 @@ def inside(path: Path, root: Path) -> bool:
     """Whether `path`, with every symbolic link followed, lies inside `root`."""
     try:
         return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
         return False
 
 
@@ -110,15 +110,17 @@ class _Loader(yaml.SafeLoader):
         # give it the line of the value that caused it.
         try:
             return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as exc:
-            why = "a number with thousands of digits" if "digits" in str(exc) else str(exc)
+        except (ValueError, OverflowError, KeyError, IndexError, AttributeError, TypeError) as exc:
+            # PyYAML's own constructors raise these on values such as `!!bool` with no value
+            why = "a number with thousands of digits" if "digits" in str(exc) else f"a value it cannot read ({exc!r})"
             raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from None
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Located | None, list[Problem]]:
     """Parse YAML safely, recording each node's line; every failure is a located problem."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # its reader already refuses control characters
         node = loader.get_single_node()
         lines: Lines = {}
         problems = _record_lines(node, (), lines, first_line, path) if node is not None else []
@@ -128,13 +130,21 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Located | None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
-        return None, [Problem(SourceLocation(path, line), f"invalid YAML: {exc.problem or exc.context}")]
+        return None, [Problem(SourceLocation(path, line), f"invalid YAML: {_one_line(exc.problem or exc.context)}")]
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text[:exc.position].count("\n")
+        return None, [Problem(SourceLocation(path, line), f"contains the character U+{exc.character:04X}, "
+                              "which cannot be printed")]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        # ValueError: a date such as 2026-13-45, an integer of 5,000 digits
-        return None, [Problem(SourceLocation(path, first_line), f"invalid YAML: {exc}")]
+        return None, [Problem(SourceLocation(path, first_line), f"invalid YAML: {_one_line(exc)}")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Located(data, lines, path), []
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())  # a problem is one line: `file:line: error: message`
 
 
 def _record_lines(node: yaml.Node, keypath: tuple, lines: Lines, first_line: int, path: str) -> list[Problem]:

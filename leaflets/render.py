@@ -156,11 +156,15 @@ def qr_code(url: str) -> str:
 
 # ---------------------------------------------------------------- the document
 
-@lru_cache(maxsize=4)
-def environment(templates: Path, locales: Path) -> Environment:
+@lru_cache(maxsize=16)
+def environment(templates: Path, catalog) -> Environment:
+    """One Jinja environment per template folder and language catalog, translations installed
+    once: rendering never changes shared state, so renders need no lock. A catalog reloaded by
+    `caches.clear_caches()` is a new object, hence a new environment."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=lambda name: not (name or "").endswith(".css.j2"),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(catalog, newstyle=True)
     env.filters["css_string"] = css_string
     env.filters["number"] = number  # {{ 4000 | number(lang) }} → 4.000 / 4,000
     env.filters["script_direction"] = script_direction
@@ -174,7 +178,7 @@ def css_string(value: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _read(path: Path) -> str:
+def read_stylesheet(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
@@ -183,9 +187,8 @@ def render(project: Project, variant: Variant) -> Rendered:
     leaflet = project.leaflet(variant.leaflet)
     document = leaflet.document(variant.language)
     brand, fmt = project.brand(variant.brand), project.format(variant.format)
-    env = environment(project.root / "templates", project.root / "locales")
     gettext_ = translations(project.root / "locales", variant.language)
-    env.install_gettext_translations(gettext_, newstyle=True)
+    env = environment(project.root / "templates", gettext_)
     body = for_audience(document.body, variant.audience)
     cited = citation_order(body)
     titles = {l.meta.id: (l.document(variant.language) or l.documents[0]).title for l in project.leaflets if l.documents}
@@ -201,7 +204,7 @@ def render(project: Project, variant: Variant) -> Rendered:
         script_fonts=script_font_files(variant.language),
     )
     # Stylesheets are project files, not content: trusted, joined as they are.
-    static = "\n".join(_read(project.root / "styles" / name) for name in ("base.css", "blocks.css", fmt.css))
+    static = "\n".join(read_stylesheet(project.root / "styles" / name) for name in ("base.css", "blocks.css", fmt.css))
     css = env.get_template("page.css.j2").render(**context, static=static)
     page = env.get_template("document.html.j2")
     html = page.render(**context, css=Markup(css), with_toc=False)

@@ -115,7 +115,7 @@ def typeset(job: Job) -> JobResult:
 
 def _typeset(job: Job, fetcher: GuardedFetcher, collect: _Collect) -> JobResult:
     document, use_toc = _layout(job, fetcher)
-    identifier = hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode()
+    identifier = hashlib.sha256(job.variant_id.encode()).hexdigest()[:32].encode()
     # The hints record which HTML element each structure element came from (roles, /Lang,
     # joins across pages); postprocess() reads them and removes them again.
     with structure_hints():

@@ -257,6 +257,12 @@ class BodyChecker:
         if URL_SCHEME.match(src) or src.startswith("//"):
             self.error(line, f"image '{src}' must be a file in the leaflet folder, not a URL")
             return
+        try:
+            self.image_file(src, line)
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte, a file that vanished
+            self.error(line, f"image '{src[:100]}' cannot be read: {getattr(exc, 'strerror', None) or exc}")
+
+    def image_file(self, src: str, line: int) -> None:
         target = self.folder / src.lstrip("/") if src.startswith("/") else self.folder / src
         if src.startswith("/") or not inside(target, self.folder):
             self.error(line, f"image '{src}' is outside the leaflet folder")

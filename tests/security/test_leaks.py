@@ -191,7 +191,8 @@ def test_worker_refuses_hostile_html_that_skipped_validation(tmp_path, outside, 
     allowed.mkdir()
     snippet = HOSTILE_HTML[case].format(svg=outside / "secret.svg", css=outside / "secret.css")
     html = f"<!doctype html><html lang='nl'><head><title>T</title></head><body><h1>T</h1>{snippet}</body></html>"
-    job = Job("x", html, None, allowed.as_uri() + "/", (str(allowed),), "x", False, "nl")
+    job = Job(variant_id="x", html=html, html_with_toc=None, base_url=allowed.as_uri() + "/",
+              allowed_roots=(str(allowed),), guess_toc=False, language="nl")
     result = typeset(job)
     errors = [m for severity, m in result.messages if severity == "error"]
     assert any(m.startswith("refused") for m in errors), result.messages
