@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .limits import MAX_IMAGE_PIXELS
+from .limits import MAX_IMAGE_PIXELS, MAX_SVG_DEPTH, MAX_SVG_ELEMENTS
 
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -78,6 +78,10 @@ def _svg_problem(data: bytes) -> str | None:
         return f"is not valid SVG ({exc})"
     if _local(root.tag) != "svg":
         return "is not an SVG image (its root element is not <svg>)"
+    if (count := sum(1 for _ in root.iter())) > MAX_SVG_ELEMENTS:
+        return f"is an SVG of {count} elements (at most {MAX_SVG_ELEMENTS}): simplify it"
+    if _depth(root) > MAX_SVG_DEPTH:
+        return f"is an SVG nested more than {MAX_SVG_DEPTH} elements deep: simplify it"
     for element in root.iter():
         href = element.get("href") or element.get(XLINK_HREF) or ""
         if href and not href.startswith(("#", "data:image/")):
@@ -85,6 +89,16 @@ def _svg_problem(data: bytes) -> str | None:
         if _local(element.tag) == "style" and re.search(r"@import|url\(\s*['\"]?(?!#|data:)", element.text or ""):
             return "is an SVG whose style loads another file: embed it or remove it"
     return None
+
+
+def _depth(root) -> int:
+    """How deep the tree goes, without recursion (a hostile file can nest thousands deep)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack += [(child, depth + 1) for child in element]
+    return deepest
 
 
 def _local(tag: object) -> str:

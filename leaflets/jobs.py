@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .limits import SECONDS_PER_PDF
+
 
 @dataclass(frozen=True, kw_only=True)
 class Job:
@@ -17,6 +19,7 @@ class Job:
     guess_toc: bool
     language: str = "en"
     bleed_mm: float = 0.0  # print formats: the bleed the BleedBox must show (marks lie outside it)
+    seconds: float = SECONDS_PER_PDF  # past this the variant fails: hostile input must not hold a worker forever
 
 
 @dataclass

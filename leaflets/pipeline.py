@@ -124,12 +124,15 @@ def render_jobs(project: Project, variants: list[Variant], report: BuildReport) 
     rendering fails or runs past its deadline fails alone; the others go on."""
     for variant in variants:
         try:
-            with deadline(SECONDS_PER_VARIANT):
-                yield make_job(project, variant)
+            with deadline(SECONDS_PER_VARIANT):  # never held across the yield: the consumer may typeset
+                job = make_job(project, variant)
         except TooSlow as exc:
             report.fail(variant, f"rendering {exc}")
+            continue
         except (RecursionError, ValueError, KeyError, TypeError) as exc:
             report.fail(variant, f"rendering failed: {type(exc).__name__}: {exc}")
+            continue
+        yield job
 
 
 def make_job(project: Project, variant: Variant) -> Job:

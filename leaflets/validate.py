@@ -19,7 +19,7 @@ from .assets import image_problem
 from .blocks import BLOCKS, ID_PATTERN, BlockSpec
 from .boundary import link_refusal, references
 from .errors import Problem, SourceLocation
-from .limits import MAX_HEADING_CHARS, MAX_IMAGE_BYTES
+from .limits import MAX_HEADING_CHARS, MAX_IMAGE_BYTES, MAX_URL_CHARS
 from .markup import MarkupContext, citation_keys, convert
 from .model import Block, Document, LeafletMeta, Markdown, Node, Source
 from .read import Located, RawBlock, RawDocument, inside
@@ -153,6 +153,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{\s*#([^}\s]+)\s*\})?\s*#*\s*$")
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(?:\s[^<>]*)?>")
 URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
+RESERVED_IDS = frozenset({"sources"})  # ids the templates give (and ref-<key> for each source)
 
 
 class BodyChecker:
@@ -221,6 +222,8 @@ class BodyChecker:
     def define_id(self, anchor: str, line: int) -> None:
         if not re.match(ID_PATTERN, anchor):
             self.error(line, f"id '{anchor}' must be lower-case letters, digits and '-'")
+        elif anchor in RESERVED_IDS or anchor.startswith("ref-"):
+            self.error(line, f"id '{anchor}' is used by the leaflet's own layout: choose another")
         elif anchor in self.ids:
             self.error(line, f"id '{anchor}' is already used at line {self.ids[anchor]}")
         else:
@@ -276,7 +279,9 @@ class BodyChecker:
             self.error(line, f"image '{src}' {why}")
 
     def link(self, href: str, line: int) -> None:
-        if href.startswith("#"):
+        if len(href) > MAX_URL_CHARS:
+            self.error(line, f"link is {len(href)} characters long (at most {MAX_URL_CHARS}): use a shorter address")
+        elif href.startswith("#"):
             self.links.append((href[1:], line))
         elif link_refusal(href):
             self.error(line, f"link '{href}' must be https://, http://, mailto:, #id or leaflet:id")

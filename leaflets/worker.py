@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 
+from .deadline import TooSlow, deadline
 from .postprocess import postprocess
 from .typeset import Job, JobResult, typeset
 from .verify import verify_pdf
@@ -22,12 +23,23 @@ def warm_up() -> None:
 
 
 def run_job(job: Job) -> JobResult:
+    """typeset → post-process → verify, within the job's time limit (in a process pool's worker,
+    whose main thread runs the job; in a thread pool the limit cannot apply)."""
     try:
-        result = typeset(job)
-        # Close WeasyPrint 70's tagging gaps (footer artifacts, one structure across pages, …).
-        result.pdf = postprocess(result.pdf, job.language, job.bleed_mm * 72 / 25.4)
+        with deadline(job.seconds):
+            return _stages(job)
+    except TooSlow as exc:
+        return JobResult(job.variant_id, None, messages=[("error", f"typesetting {exc}: simplify the content")])
     except Exception as exc:  # a crash must fail this variant, not the whole build
         return JobResult(job.variant_id, None, messages=[("error", f"typesetting failed: {type(exc).__name__}: {exc}")])
+
+
+def _stages(job: Job) -> JobResult:
+    result = typeset(job)
+    if result.pdf is None:  # refused before layout: nothing to post-process
+        return result
+    # Close WeasyPrint 70's tagging gaps (footer artifacts, one structure across pages, …).
+    result.pdf = postprocess(result.pdf, job.language, job.bleed_mm * 72 / 25.4)
     facts, findings = verify_pdf(result.pdf)
     result.messages += [("error", str(f)) for f in findings]
     if facts is not None:

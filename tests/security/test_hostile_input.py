@@ -289,3 +289,63 @@ def test_loading_in_a_thread_has_no_deadline_but_still_the_size_limits(root):
     thread.join(20)
     assert not thread.is_alive()
     assert any("more than 400 '['" in p for p in found)
+
+
+def test_ids_the_layout_uses_cannot_be_taken_by_content(root):
+    problems = problems_for(root, {"content/other/nl.md": FRONT + "## A {#sources}\n\n## B {#ref-gamma}\n"})
+    assert "content/other/nl.md:4: error: id 'sources' is used by the leaflet's own layout: choose another" in problems
+    assert "content/other/nl.md:6: error: id 'ref-gamma' is used by the leaflet's own layout: choose another" in problems
+
+
+def test_a_link_too_long_for_a_qr_code_is_an_error_with_its_line(root):
+    url = "https://example.org/" + "a" * 3000
+    problems = problems_for(root, {"content/other/nl.md": FRONT + f"## A\n\n/// links | Meer\n- [Lang]({url})\n///\n"})
+    assert "content/other/nl.md:7: error: link is 3020 characters long (at most 1000): use a shorter address" in problems
+
+
+@pytest.mark.parametrize("svg, reason", [
+    ("<svg xmlns='http://www.w3.org/2000/svg'>" + "<g>" * 100 + "</g>" * 100 + "</svg>", "nested more than 64"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'>" + "<rect/>" * 25_000 + "</svg>", "of 25001 elements"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><image href='/etc/hostname'/></svg>", "refers to another file"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><style>@import url(x.css);</style></svg>", "whose style loads another file"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "is not valid SVG"),
+    ("<html xmlns='http://www.w3.org/1999/xhtml'/>", "is not an SVG image"),
+])
+def test_svg_pictures_that_could_stall_or_leak_are_refused(root, svg, reason):
+    text = (root / "content/demo/nl.md").read_text() + "\n![Plaatje](images/bad.svg)\n"
+    problems = problems_for(root, {"content/demo/images/bad.svg": svg, "content/demo/nl.md": text})
+    assert any("image 'images/bad.svg' " in p and reason in p for p in problems), problems
+
+
+def test_a_typesetting_job_past_its_time_limit_fails_alone(root):
+    from dataclasses import replace
+
+    from leaflets.model import Variant
+    from leaflets.pipeline import make_job
+    from leaflets.worker import run_job
+
+    project, _ = load_project(root)
+    job = replace(make_job(project, Variant("demo", "patient", "nl", "default", "a4")), seconds=0.05)
+    result = run_job(job)
+    assert result.pdf is None
+    assert result.messages == [("error", "typesetting took longer than 0.05 s: simplify the content")]
+
+
+def test_ctrl_c_during_a_real_build_exits_130_with_one_line_and_no_temporary_files(root):
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO
+
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(root), "-q", "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not (root / "output/.leaflets.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(3)  # workers are typesetting now
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert err.strip() == "interrupted: nothing half-written was kept", err
+    assert not list((root / "output").rglob("*.leaflets-tmp"))
