@@ -38,7 +38,7 @@ def _image_problem(path: Path, size: int, mtime_ns: int) -> str | None:
 
 
 def _raster_problem(path: Path, expected: str) -> str | None:
-    from PIL import Image, ImageFile  # Pillow comes with WeasyPrint; imported only when there is a picture
+    from PIL import ImageFile  # Pillow comes with WeasyPrint; imported only when there is a picture
 
     # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process (a cut-off picture then
     # prints as a black box without a word); this check must see truncation, wherever it runs.

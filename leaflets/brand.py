@@ -20,7 +20,7 @@ from .i18n import script_fonts
 from .limits import MAX_FONT_BYTES, MAX_LOGO_BYTES
 from .model import Brand
 from .read import Located, inside, load_yaml_file
-from .validate import WEB_ADDRESS, model_problems
+from .schema import WEB_ADDRESS, model_problems
 
 
 

@@ -1,11 +1,13 @@
 """Problems with a location, collected across the pipeline; the CLI decides the exit code."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -28,7 +30,9 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.severity}: {self.message}"
+        # Messages quote what the input said; a control character there (an escape sequence
+        # decoded from '%1b' in a URL) must not reach the terminal that prints it.
+        return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", f"{self.where}: {self.severity}: {self.message}")
 
     @property
     def is_error(self) -> bool:

@@ -112,7 +112,12 @@ class _Loader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except (ValueError, OverflowError, KeyError, IndexError, AttributeError, TypeError) as exc:
             # PyYAML's own constructors raise these on values such as `!!bool` with no value
-            why = "a number with thousands of digits" if "digits" in str(exc) else f"a value it cannot read ({exc!r})"
+            if "digits" in str(exc):
+                why = "a number with thousands of digits"
+            elif isinstance(exc, (ValueError, OverflowError)):
+                why = str(exc)  # e.g. "month must be in 1..12"
+            else:
+                why = f"'{node.tag.rsplit(':', 1)[-1]}' value that cannot be read"
             raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from None
 
 

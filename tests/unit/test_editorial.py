@@ -9,7 +9,7 @@ from leaflets.editorial import editorial_problems, translation_state
 from leaflets.project import load_project
 from leaflets.readability import measure, plain_sentences, syllables
 from leaflets.read import parse_blocks
-from leaflets.validate import BodyChecker
+from leaflets.body import BodyChecker
 
 TODAY = date(2026, 11, 25)
 
