@@ -150,6 +150,12 @@ class Brand:
         return dict(self.disclaimer).get(language, "")
 
 
+# CSS's named page sizes (css-page-3, `size`) in mm, portrait.
+PAGE_SIZES_MM = {"a5": (148, 210), "a4": (210, 297), "a3": (297, 420), "b5": (176, 250), "b4": (250, 353),
+                 "jis-b5": (182, 257), "jis-b4": (257, 364), "letter": (215.9, 279.4), "legal": (215.9, 355.6),
+                 "ledger": (279.4, 431.8)}
+
+
 @dataclass(frozen=True)
 class Format:
     """A paper format: one registry entry plus its stylesheet.
@@ -170,6 +176,13 @@ class Format:
     marks_mm: float = 0.0  # paper beyond the bleed for crop marks, so they never touch the bleed
     short_footer: bool = False  # only title and page number in the running footer
     imposed_from: str | None = None
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        """Width and height of the page, from its CSS `size` (`A4`, `letter`, `A4 landscape`)."""
+        words = self.page.lower().split()
+        width, height = PAGE_SIZES_MM[words[0]]
+        return (height, width) if "landscape" in words else (width, height)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,9 @@ import re
 from ..errors import Problem
 from ..expand import Selection, expand
 from ..htmlpages import render_page
-from ..model import Format, Leaflet, Project, Variant
+from ..model import Leaflet, Project, Variant
 from .urls import rewrite_urls, variant_path
 from .watcher import WATCHED
-
-# CSS's named page sizes (css-page-3, `size`) in mm, portrait: a Format names its paper by the
-# CSS `size` it prints with, so the screen frame is that size. Unknown names show as A4.
-CSS_PAGE_SIZES_MM = {"a5": (148, 210), "a4": (210, 297), "a3": (297, 420), "b5": (176, 250),
-                     "b4": (250, 353), "jis-b5": (182, 257), "jis-b4": (257, 364),
-                     "letter": (215.9, 279.4), "legal": (215.9, 355.6), "ledger": (279.4, 431.8)}
-
 
 def index_page(project: Project, problems: list[Problem], version: int) -> str:
     """Every leaflet × language × audience × brand × format, with links to its preview and PDF."""
@@ -61,13 +54,6 @@ def _paper(project: Project, format_id: str) -> dict[str, str]:
     """The sheet one page is printed on, as CSS: an imposed format shows the pages it is made of."""
     fmt = project.format(format_id)
     paper = project.format(fmt.imposed_from) if fmt.imposed_from else fmt
-    width, height = page_size_mm(paper)
+    width, height = paper.size_mm
     top, right, bottom, left = paper.margins_mm
     return {"width": f"{width:g}mm", "height": f"{height:g}mm", "padding": f"{top}mm {right}mm {bottom}mm {left}mm"}
-
-
-def page_size_mm(fmt: Format) -> tuple[float, float]:
-    """Width and height of the format's page, from its CSS `size` (`A4`, `letter landscape`, …)."""
-    words = fmt.page.lower().split()
-    width, height = CSS_PAGE_SIZES_MM.get(words[0] if words else "a4", CSS_PAGE_SIZES_MM["a4"])
-    return (height, width) if "landscape" in words else (width, height)
