@@ -1,9 +1,9 @@
 """URL → answer: one function per route of the table in the package docstring, each returning
 a `Response` that server.py then sends. (`/events` is a stream, which server.py writes itself.)
 
-Work on the project (load, render, build) runs under the site's lock, because render and build
-share one Jinja environment; the lock is let go before anything is sent, so a slow browser holds
-nothing. The project is loaded again, caches emptied, for every page, so an edit shows at once.
+Work on the project (load, render, build) runs under the site's lock, because each page first
+empties the file caches (`caches.clear_caches`), which must not happen while another thread
+renders from them; the lock is let go before anything is sent, so a slow browser holds nothing. The project is loaded again, caches emptied, for every page, so an edit shows at once.
 """
 from __future__ import annotations
 
