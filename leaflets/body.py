@@ -23,9 +23,12 @@ from .model import Block, Markdown, Node
 from .read import Located, RawBlock, inside
 from .schema import model_problems
 
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{\s*#([^}\s]+)\s*\})?\s*#*\s*$")
-# [^<>] rather than [^>]: a line of many '<a ' would otherwise cost quadratic time.
-RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(?:\s[^<>]*)?>")
+# Linear-time patterns only: a line is up to 10,000 characters of untrusted text. The heading's
+# text, id and closing '#'s are split in code (`_heading`), since `(.*?)\s*...\s*$` is quadratic
+# on a long run of spaces; [^<>] rather than [^>] keeps a line of many '<a ' linear.
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
+HEADING_ID = re.compile(r"\{\s*#([^}\s]+)\s*\}$")
+RAW_HTML = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?>")
 URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 RESERVED_IDS = frozenset({"sources"})  # ids the templates give (and ref-<key> for each source)
@@ -69,8 +72,8 @@ class BodyChecker:
         return Markdown(raw.text, self.at(raw.line))
 
     def markdown_line(self, line: str, number: int) -> None:
-        if match := HEADING.match(line):
-            self.heading(len(match[1]), match[2], match[3], number)
+        if found := _heading(line):
+            self.heading(*found, number)
         self.citations(line, number)
         if RAW_HTML.search(line):
             self.error(number, "raw HTML is not allowed and will be printed as text", "warning")
@@ -236,6 +239,17 @@ class BodyChecker:
         for target, line in self.links:
             if target not in self.ids:
                 self.error(line, f"cross-reference '#{target}' points to no heading, category or question id in this file")
+
+
+def _heading(line: str) -> tuple[int, str, str | None] | None:
+    """(level, text, id or None) of an ATX heading line such as `## Title {#id} ##`."""
+    match = HEADING.match(line)
+    if match is None:
+        return None
+    text, anchor = match[2].strip().rstrip("#").rstrip(), None
+    if found := HEADING_ID.search(text):
+        text, anchor = text[:found.start()].rstrip(), found[1]
+    return len(match[1]), text, anchor
 
 
 def _line_of(text: str, needle: str, first_line: int) -> int:

@@ -207,7 +207,9 @@ class RawDocument:
     body: list[RawBlock]
 
 
-FENCE_OPEN = re.compile(r"^(/{3,})\s*([A-Za-z][\w-]*)\s*(?:\|\s*(.*?))?\s*$")
+# The title is taken whole and stripped in code: `\s*(.*?)\s*$` would cost quadratic time on a
+# title followed by a long run of spaces or tabs.
+FENCE_OPEN = re.compile(r"^(/{3,})\s*([A-Za-z][\w-]*)\s*(?:\|(.*))?$")
 FENCE_CLOSE = re.compile(r"^/{3,}\s*$")
 OPTION_LINE = re.compile(r"^ {4}\S")
 
@@ -301,7 +303,7 @@ def parse_blocks(lines: list[str], path: str, first_line: int) -> tuple[list[Raw
             index += 1
         elif match := FENCE_OPEN.match(line):
             tree.flush(number + 1)
-            block = RawBlock(match[2].lower(), number, title=(match[3] or "").strip())
+            block = RawBlock(match[2].lower(), number, title=(match[3] or "").strip())  # strip(): see FENCE_OPEN
             index += 1
             option_lines = []
             while index < len(lines) and OPTION_LINE.match(lines[index]):

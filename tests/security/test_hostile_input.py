@@ -94,6 +94,10 @@ HANGS = {
                              "content/other/nl.md:12: error: quotes are nested more than 8 deep"),
     "emphasis nested 10,000 deep": ({"content/other/nl.md": FRONT + "*" * 5000 + "a" + "*" * 5000 + "\n"},
                                     "content/other/nl.md"),
+    "block titles ending in long runs of tabs": ({"content/other/nl.md": FRONT + ("/// callout | t" + "\t" * 9980 + "x\n///\n") * 25},
+                                                 "content/other/nl.md:4: error: title of block 'callout' is 9982 characters long"),
+    "headings ending in long runs of spaces": ({"content/other/nl.md": FRONT + ("## t" + " " * 9980 + "x\n\n") * 25},
+                                               "content/other/nl.md:4: error: heading is 9982 characters long"),
     "thousands of underlined headings": ({"content/other/nl.md": FRONT + "a\n=\n" * 12_000},
                                          "content/other/nl.md: error: took longer than 5 s to read and check"),
 }
@@ -105,6 +109,11 @@ def test_input_that_used_to_hang_stops_quickly_with_its_file_and_line(root, case
     problems = problems_for(root, files)
     assert any(p.startswith(expected) for p in problems), problems
     assert all("Traceback" not in p for p in problems)
+
+
+def test_text_with_many_lone_angle_brackets_is_read_quickly_and_accepted(root):
+    # regression: the raw-HTML warning's pattern took quadratic time on '<' and a long run of spaces
+    assert problems_for(root, {"content/other/nl.md": FRONT + "## A\n\n" + ("<" + " " * 9990 + "1\n\n") * 25}) == []
 
 
 # ---------------------------------------------------------------- tracebacks
