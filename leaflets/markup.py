@@ -87,7 +87,8 @@ class CitationProcessor(InlineProcessor):
         return sup, m.start(0), m.end(0)
 
 
-FOREIGN = re.compile(r"\[([^\]]+)\]\{lang=([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)\}")
+# [^\[\]] rather than [^\]]: every '[' would otherwise scan to the end of a paragraph for its ']'.
+FOREIGN = re.compile(r"\[([^\[\]]+)\]\{lang=([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)\}")
 
 
 class ForeignLanguageProcessor(InlineProcessor):
