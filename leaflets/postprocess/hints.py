@@ -159,8 +159,11 @@ def check_weasyprint() -> None:
 
 # ---------------------------------------------------------------- the hook
 
-def _hinted_build(box, parent, pdf, page_number, nums, annotations, tags):
-    """WeasyPrint's `_build_box_tree`, noting on each structure element where it came from."""
+def _hinted_build(box, parent, pdf, *passed_on):
+    """WeasyPrint's `_build_box_tree`, noting on each structure element where it came from.
+
+    The arguments it does not read (page number, nums, annotations, tags) are passed on as
+    WeasyPrint gave them; `WRITTEN_FOR` checks that the signature is still the one it wraps."""
     import pydyf
     from weasyprint.formatting_structure import boxes
 
@@ -169,11 +172,11 @@ def _hinted_build(box, parent, pdf, page_number, nums, annotations, tags):
     if isinstance(source, boxes.MarginBox):
         state["margin"] = source.at_keyword
         try:
-            yield from _original_build(box, parent, pdf, page_number, nums, annotations, tags)
+            yield from _original_build(box, parent, pdf, *passed_on)
         finally:
             state["margin"] = None
         return
-    for element in _original_build(box, parent, pdf, page_number, nums, annotations, tags):
+    for element in _original_build(box, parent, pdf, *passed_on):
         if not isinstance(element, pydyf.Dictionary):
             raise UnsupportedWeasyPrint(
                 f"weasyprint.pdf.tags._build_box_tree yielded a {type(element).__name__}, not a structure "
@@ -181,24 +184,33 @@ def _hinted_build(box, parent, pdf, page_number, nums, annotations, tags):
                 f"see {UPGRADE_GUIDE}")
         # Elements passed up from html/body/page boxes were noted by the call that made them.
         if HINT_TAG not in element and HINT_MARGIN not in element:
-            if state["margin"]:
-                element[HINT_MARGIN] = pydyf.String(state["margin"])
-            elif source.element is not None and not isinstance(source, boxes.PageBox) \
-                    and source.element_tag not in ("html", "body"):
-                tag = source.element_tag + ("::leader" if source.is_leader else "")
-                ids = state["ids"]
-                element[HINT_ELEMENT] = ids.setdefault((id(source.element), tag), len(ids) + 1)
-                element[HINT_TAG] = pydyf.String(tag)
-                lang = source.element.get("lang")
-                if lang and "::" not in tag:
-                    element["Lang"] = pydyf.String(lang)
-                if tag in _TEXT_BLOCKS and source.style["direction"] == "rtl":
-                    # Right-to-left runs are drawn in visual order, and readers differ in how they
-                    # put marks and ligatures back; /ActualText gives them the text as written.
-                    text = " ".join("".join(source.element.itertext()).split())
-                    if text:
-                        element["ActualText"] = pydyf.String(text)
+            _note(element, source, state)
         yield element
+
+
+def _note(element, source, state: dict) -> None:
+    """Write on a structure element the HTML element (or page margin) it was made from."""
+    import pydyf
+    from weasyprint.formatting_structure import boxes
+
+    if state["margin"]:
+        element[HINT_MARGIN] = pydyf.String(state["margin"])
+        return
+    if source.element is None or isinstance(source, boxes.PageBox) or source.element_tag in ("html", "body"):
+        return
+    tag = source.element_tag + ("::leader" if source.is_leader else "")
+    ids = state["ids"]
+    element[HINT_ELEMENT] = ids.setdefault((id(source.element), tag), len(ids) + 1)
+    element[HINT_TAG] = pydyf.String(tag)
+    lang = source.element.get("lang")
+    if lang and "::" not in tag:
+        element["Lang"] = pydyf.String(lang)
+    if tag in _TEXT_BLOCKS and source.style["direction"] == "rtl":
+        # Right-to-left runs are drawn in visual order, and readers differ in how they
+        # put marks and ligatures back; /ActualText gives them the text as written.
+        text = " ".join("".join(source.element.itertext()).split())
+        if text:
+            element["ActualText"] = pydyf.String(text)
 
 
 _TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "caption", "th", "td"}

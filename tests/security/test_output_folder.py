@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 from leaflets.cli import main
 from leaflets.expand import Selection
@@ -50,8 +52,9 @@ def test_only_our_own_temporary_files_are_removed(project):
     assert theirs.read_text() == "not ours" and not ours.exists()
 
 
-def test_files_get_the_permissions_the_umask_allows(project):
-    old = os.umask(0o022)
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_files_get_the_permissions_the_umask_allows(project, umask, mode):
+    old = os.umask(umask)
     try:
         # FILE_MODE is read once at import; a fresh process sees this umask
         subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project), *OTHER],
@@ -60,7 +63,7 @@ def test_files_get_the_permissions_the_umask_allows(project):
         os.umask(old)
     output = project / "output"
     for name in ("default/nl/other-patient-a4.pdf", "manifest.json", "index.html", ".leaflets-cache.json"):
-        assert stat.S_IMODE((output / name).stat().st_mode) == 0o644, name
+        assert stat.S_IMODE((output / name).stat().st_mode) == mode, name
 
 
 def test_two_builds_at_once_into_one_folder_lose_no_entry(project):
