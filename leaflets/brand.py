@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .assets import font_problem, image_problem
+from .contrast import PAIRS, TEXT_CONTRAST, contrast, nearest_passing
 from .errors import Problem, SourceLocation, relative
 from .i18n import script_fonts
 from .limits import MAX_FONT_BYTES, MAX_LOGO_BYTES
@@ -100,7 +101,7 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
     try:
         parsed = BrandFile.model_validate(located.data if isinstance(located.data, dict) else {})
     except ValidationError as exc:
-        return None, model_problems(exc, located)
+        return None, model_problems(exc, located, model=BrandFile)
     colors, color_problems = _resolve_colors(parsed.color, located)
     logo, logo_problems = _check_logo(parsed.logo, folder, located)
     fonts, font_problems = _resolve_fonts(parsed.typography, folder, located)
@@ -124,39 +125,39 @@ def _resolve_colors(colors: Colors, located: Located) -> tuple[dict[str, str], l
         value = getattr(colors, name)
         value = colors.palette.get(value, value)
         if not HEX.match(value):
-            problems.append(Problem(located.at("color", name), f"color.{name} '{value}' is not a #rrggbb colour or palette name"))
+            problems.append(Problem(_defined_at(colors, name, located), f"color.{name} '{value}' is not a #rrggbb "
+                                    f"colour or palette name (palette: {', '.join(colors.palette) or 'empty'})"))
         else:
             out[name] = _expand(value)
-    if problems:
-        return out, problems
-    # (colour used as text, its background, needed ratio, what it is): WCAG 2.1 1.4.3 / 1.4.11
-    pairs = [("foreground", "background", 4.5), ("primary", "background", 4.5),
-             ("foreground", "light", 4.5), ("background", "primary", 4.5)]
-    for text, back, needed in pairs:
-        ratio = contrast(out[text], out[back])
-        if ratio < needed:
-            problems.append(Problem(located.at("color", text), f"color.{text} {out[text]} on {back} {out[back]} "
-                                    f"has contrast {ratio:.1f}:1 (needs {needed}:1)"))
-    return out, problems
+    return out, problems or _contrast_problems(colors, out, located)
+
+
+def _contrast_problems(colors: Colors, out: dict[str, str], located: Located) -> list[Problem]:
+    """One problem per failing colour, at the line where it is defined, with a shade that passes."""
+    problems = []
+    for role in dict.fromkeys(pair.blamed for pair in PAIRS):
+        pairs = [p for p in PAIRS if p.blamed == role]
+        failing = [(p, contrast(out[role], out[p.partner])) for p in pairs]
+        failing = [(p, ratio) for p, ratio in failing if ratio < TEXT_CONTRAST]
+        if not failing:
+            continue
+        detail = "; ".join(f"{ratio:.1f}:1 with {p.partner} {out[p.partner]} ({p.use})" for p, ratio in failing)
+        shade = nearest_passing(out[role], [out[p.partner] for p in pairs])
+        fix = f"; {shade} would pass" if shade else ""
+        problems.append(Problem(_defined_at(colors, role, located), f"color.{role} {out[role]} has contrast {detail} "
+                                f"(needs {TEXT_CONTRAST}:1){fix}"))
+    return problems
+
+
+def _defined_at(colors: Colors, role: str, located: Located) -> SourceLocation:
+    """Where a role's colour is written: its palette entry when it names one, else the role's line."""
+    value = getattr(colors, role)
+    return located.at("color", "palette", value) if value in colors.palette else located.at("color", role)
 
 
 def _expand(hex_color: str) -> str:
     h = hex_color.lower()
     return "#" + "".join(c * 2 for c in h[1:]) if len(h) == 4 else h
-
-
-def _luminance(hex_color: str) -> float:
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 # ---------------------------------------------------------------- files: logo and fonts

@@ -130,6 +130,11 @@ def _insert_default_command(argv: list[str]) -> list[str]:
     return ["build"] + argv
 
 
+def count(number: int, noun: str) -> str:
+    """'1 error', '2 errors': English summaries with the right plural."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _print_problems(problems: list[Problem]) -> tuple[int, int]:
     """Print in file and line order (variant problems after), so a file reads top to bottom."""
     def order(problem: Problem) -> tuple:
@@ -159,9 +164,9 @@ def cmd_build(args) -> int:
         return 2
     errors, warnings = _print_problems(report.problems)
     total = len(report.built) + len(report.skipped) + len(report.failed)
-    print(f"Built {len(report.built)}/{total} PDFs ({report.pages} pages), skipped {len(report.skipped)} unchanged, "
-          f"{len(report.failed)} failed, {errors} errors, {warnings} warnings in {report.seconds:.1f} s. "
-          f"Output: {(args.output or args.project / 'output').resolve()}")
+    print(f"Built {len(report.built)}/{count(total, 'PDF')} ({count(report.pages, 'page')}), skipped "
+          f"{len(report.skipped)} unchanged, {len(report.failed)} failed, {count(errors, 'error')}, "
+          f"{count(warnings, 'warning')} in {report.seconds:.1f} s. Output: {(args.output or args.project / 'output').resolve()}")
     return 1 if errors or report.failed or (args.strict and warnings) else 0
 
 
@@ -172,9 +177,12 @@ def cmd_check(args) -> int:
     project, problems = load_project(args.project)
     problems += editorial_problems(project, args.date or date.today())
     errors, warnings = _print_problems(problems)
-    documents = sum(len(l.documents) for l in project.leaflets)
-    print(f"Checked {len(project.leaflets)} leaflets ({documents} language files) and {len(project.brands)} brands: "
-          f"{errors} errors, {warnings} warnings.")
+    # Counted on disk: a leaflet or brand with errors was checked too, though the build leaves it out.
+    leaflets = [p for p in (args.project / "content").glob("*/leaflet.yaml")]
+    documents = [p for p in (args.project / "content").glob("*/*.md")]
+    brands = [p for p in (args.project / "brands").glob("*/brand.yml")]
+    print(f"Checked {count(len(leaflets), 'leaflet')} ({count(len(documents), 'language file')}) and "
+          f"{count(len(brands), 'brand')}: {count(errors, 'error')}, {count(warnings, 'warning')}.")
     return 1 if errors or (args.strict and warnings) else 0
 
 

@@ -26,8 +26,16 @@ class Selection:
             "format": {f.id for f in project.formats},
         }
         asked = dict(zip(known, (self.leaflets, self.audiences, self.languages, self.brands, self.formats)))
-        return [f"unknown {kind} '{value}' (known: {', '.join(sorted(known[kind]))})"
+        return [_not_buildable(project, kind, value, known[kind])
                 for kind, values in asked.items() for value in values if value not in known[kind]]
+
+
+def _not_buildable(project: Project, kind: str, value: str, known: set[str]) -> str:
+    """Why a requested id is not in the project: it has errors (reported above), or it does not exist."""
+    folder = {"leaflet": project.root / "content", "brand": project.root / "brands"}.get(kind)
+    if folder is not None and value and "/" not in value and (folder / value).is_dir():
+        return f"{kind} '{value}' has errors (see above), so it is not built"
+    return f"unknown {kind} '{value}' (known: {', '.join(sorted(known))})"
 
 
 def _pick(wanted: tuple[str, ...], available) -> list[str]:

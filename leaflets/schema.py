@@ -7,6 +7,7 @@ that need the rest of the project (dates in order, unique keys, the body) are in
 from __future__ import annotations
 
 import re
+import typing
 from datetime import date
 from typing import Annotated, Literal
 
@@ -36,6 +37,9 @@ def model_problems(exc: ValidationError, located: Located, prefix: tuple = (), w
                 message += f" (one of: {choices})"
         elif kind == "extra_forbidden":
             message = f"{what}has no field '{name}'"
+            valid = _fields_at(model, loc[:-1]) if model else []
+            if valid:
+                message += f" (valid: {', '.join(valid)})"
         elif kind == "literal_error":
             message = f"'{name}' must be one of: {_choices(err)}, not '{err['input']}'"
         elif kind == "string_pattern_mismatch":
@@ -57,6 +61,24 @@ PATTERN_FORMS = {  # a pattern as words, for messages
     r"^[0-9a-f]{12}$": "12 hexadecimal digits",
     r"^[A-Za-z0-9][\w-]*$": "letters, digits, '_' and '-'",
 }
+
+
+def _fields_at(model: type[BaseModel], path: tuple) -> list[str]:
+    """The field names (as written in YAML) of the model found at `path` inside `model`."""
+    for part in path:
+        if isinstance(part, int):
+            continue  # an item of a list: the list's own model is already in hand
+        info = model.model_fields.get(str(part)) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None)
+        nested = [a for a in (info.annotation, *typing.get_args(info.annotation)) if _is_model(a)] if info else []
+        if not nested:
+            return []
+        model = nested[0]
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _is_model(value: object) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)
 
 
 def _choices(err: dict) -> str:

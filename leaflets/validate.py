@@ -26,7 +26,7 @@ def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[Lea
     try:
         parsed = LeafletFile.model_validate(data)
     except ValidationError as exc:
-        return None, model_problems(exc, located)
+        return None, model_problems(exc, located, model=LeafletFile)
     problems = []
     if parsed.review_by <= parsed.published:
         problems.append(Problem(located.at("review_by"), "review_by must be after published"))
@@ -50,7 +50,7 @@ def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Pa
     try:
         front = FrontMatter.model_validate(raw.front.data if isinstance(raw.front.data, dict) else {})
     except ValidationError as exc:
-        problems = model_problems(exc, raw.front)
+        problems = model_problems(exc, raw.front, model=FrontMatter)
         front = None
     else:
         problems = []

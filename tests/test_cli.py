@@ -67,7 +67,7 @@ def test_bare_command_builds_and_writes_manifest(project, capsys):
     assert entry["path"] == "default/nl/demo-patient-a4.pdf"
     assert entry["title"] == "Demofolder" and entry["pages"] >= 1 and len(entry["sha256"]) == 64
     assert (project / PDF).read_bytes().startswith(b"%PDF-1.7")
-    assert "Built 1/1 PDFs" in capsys.readouterr().out
+    assert "Built 1/1 PDF (" in capsys.readouterr().out
 
 
 def test_bad_file_fails_the_build_but_other_variants_still_build(project, capsys):
@@ -161,3 +161,28 @@ def test_unwritable_output_folder_is_a_clear_error_not_a_traceback(project, tmp_
     assert run(project, "-q", "--leaflet", "other", "--format", "a4", "--output", str(blocker)) == 2
     err = capsys.readouterr().err
     assert "error: cannot write there" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- messages a new user acts on
+
+def test_an_unknown_key_lists_the_valid_keys(project, capsys):
+    brand = project / "brands/default/brand.yml"
+    brand.write_text(brand.read_text().replace("leaflets:\n", "leaflets:\n  note:\n    nl: Hallo\n"))
+    assert run(project, "check") == 1
+    err = capsys.readouterr().err
+    assert "has no field 'leaflets.note' (valid: contact, footer, disclaimer, paper, language)" in err
+
+
+def test_a_brand_with_errors_is_named_as_such_not_as_unknown(project, capsys):
+    brand = project / "brands/default/brand.yml"
+    brand.write_text(brand.read_text().replace("  foreground: ink", '  foreground: "#cccccc"'))
+    assert run(project, "--brand", "default", "-q") == 1
+    err = capsys.readouterr().err
+    assert "command line: error: brand 'default' has errors (see above), so it is not built" in err
+    assert "unknown brand" not in err
+
+
+def test_summaries_count_with_plurals_and_include_files_with_errors(project, capsys):
+    (project / "content/other/nl.md").write_text("no front matter\n")
+    assert run(project, "check") == 1
+    assert "Checked 2 leaflets (3 language files) and 1 brand: 1 error, 1 warning." in capsys.readouterr().out

@@ -8,7 +8,7 @@ from pdfminer.high_level import extract_text
 from weasyprint.urls import URLFetchingError
 
 from conftest import make_project
-from leaflets.brand import contrast
+from leaflets.contrast import contrast
 from leaflets.expand import Selection
 from leaflets.pipeline import build
 from leaflets.project import load_project
@@ -96,7 +96,8 @@ def brand_problems(tmp_path: Path, brand_yml: str, files: dict[str, bytes] | Non
 def test_low_contrast_text_colour_is_refused_with_the_ratio(tmp_path):
     yml = BRAND.replace("  foreground: ink", '  foreground: "#aaaaaa"').replace("path: logo.svg", "path: ../default/logo.svg")
     problems = brand_problems(tmp_path, yml)
-    assert "brands/evil/brand.yml:15: error: color.foreground #aaaaaa on background #ffffff has contrast 2.3:1 (needs 4.5:1)" in problems
+    assert "brands/evil/brand.yml:15: error: color.foreground #aaaaaa has contrast 2.3:1 with background #ffffff " \
+           "(body text on the page) (needs 4.5:1); #757575 would pass" in problems
 
 
 def test_logo_outside_the_brand_folder_is_refused(tmp_path):
@@ -129,6 +130,19 @@ def test_a_broken_brand_does_not_stop_the_other_brands(tmp_path):
     assert not report.ok
 
 
+def test_a_failing_palette_colour_gives_one_error_at_its_palette_line_with_a_shade_that_passes(tmp_path):
+    yml = BRAND.replace('    blue: "#1f4e79"', '    blue: "#8899bb"').replace("path: logo.svg", "path: ../default/logo.svg")
+    problems = brand_problems(tmp_path, yml)
+    [message] = [p for p in problems if "contrast" in p]  # one per colour, not one per pair it is in
+    line = BRAND.splitlines().index('    blue: "#1f4e79"') + 1
+    assert message.startswith(f"brands/evil/brand.yml:{line}: error: color.primary #8899bb has contrast 2.9:1 with "
+                              "background #ffffff")
+    shade = message.rsplit("; ", 1)[1].split()[0]
+    assert contrast(shade, "#ffffff") >= 4.5  # the suggestion passes the check itself
+    fixed = brand_problems(tmp_path / "again", yml.replace("#8899bb", shade))
+    assert not [p for p in fixed if "contrast" in p]
+
+
 def test_wcag_contrast_formula():
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast("#767676", "#ffffff"), 2) == 4.54
@@ -137,8 +151,8 @@ def test_wcag_contrast_formula():
 def test_colour_value_cannot_smuggle_css(tmp_path):
     yml = BRAND.replace('    blue: "#1f4e79"', '    blue: "#1f4e79; background: url(file:///etc/passwd)"')
     problems = brand_problems(tmp_path, yml, {"logo.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})
-    assert problems == ["brands/evil/brand.yml:17: error: color.primary '#1f4e79; background: url(file:///etc/passwd)' "
-                        "is not a #rrggbb colour or palette name"]
+    assert problems == ["brands/evil/brand.yml:13: error: color.primary '#1f4e79; background: url(file:///etc/passwd)' "
+                        "is not a #rrggbb colour or palette name (palette: ink, paper, blue, mist)"]
 
 
 def test_brand_footer_cannot_inject_css_that_loads_files(tmp_path):
