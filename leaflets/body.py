@@ -49,6 +49,8 @@ class BodyChecker:
         self.links: list[tuple[str, int]] = []  # (#target, line) to resolve at the end
         self.level = 1  # level of the last heading seen (the title is level 1)
         self.probe = MarkupContext({}, {})  # converts runs the way `render` will, to inspect them
+        self.images: set[Path] = set()  # the pictures the text shows: part of its cache key
+        self.leaflet_refs: set[str] = set()  # other leaflets it names: their titles are printed
 
     def at(self, line: int) -> SourceLocation:
         return SourceLocation(self.path, line)
@@ -116,6 +118,7 @@ class BodyChecker:
         for entry in self.probe.refused:
             self.error(_line_of(text, entry.split("=", 1)[0], first_line),
                        f"attribute list entry '{entry}' is not allowed (only {{#id}} and {{lang=..}})")
+        self.leaflet_refs.update(self.probe.leaflet_refs)
         for target in self.probe.leaflet_refs:
             if target not in self.leaflet_ids:
                 self.error(_line_of(text, "leaflet:" + target, first_line),
@@ -155,6 +158,8 @@ class BodyChecker:
             self.error(line, f"image '{src}' is {target.stat().st_size // (1024 * 1024)} MiB (at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB)")
         elif why := image_problem(target):
             self.error(line, f"image '{src}' {why}")
+        else:
+            self.images.add(target)
 
     def link(self, href: str, line: int) -> None:
         if len(href) > MAX_URL_CHARS:

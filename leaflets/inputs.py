@@ -1,9 +1,10 @@
 """What a variant is made from, hashed: the cache key that lets unchanged variants be skipped
 without rendering anything.
 
-A variant's key covers its content file, leaflet.yaml and the leaflet's images, the titles of
-the other leaflets it may refer to, every template and stylesheet, its brand folder, its UI
-catalog, the fonts it uses (by path, size and time), and this package's own source code.
+A variant's key covers its content file, leaflet.yaml, the pictures its text shows, the titles
+of the other leaflets it names, every template and stylesheet, its brand folder, its UI
+catalog, the fonts it uses (by path, size and time), and this package's own source code. Nothing
+else: adding a leaflet or an unused picture rebuilds no other PDF.
 """
 from __future__ import annotations
 
@@ -83,19 +84,21 @@ class InputHasher:
         paths += [f[3] for f in script_font_files(variant.language)]
         return "|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(paths) if p.exists())
 
-    def titles(self, language: str) -> str:
-        """Other leaflets' titles: a 'see also' line prints them."""
+    def titles(self, ids: tuple[str, ...], language: str) -> str:
+        """The titles of the other leaflets a text names: a 'see also' line prints them."""
         return "|".join(f"{l.meta.id}={(l.document(language) or l.documents[0]).title}"
-                        for l in self.project.leaflets if l.documents)
+                        for l in self.project.leaflets if l.documents and l.meta.id in ids)
 
     def key(self, variant: Variant) -> str:
         root = self.project.root
         leaflet = self.project.leaflet(variant.leaflet)
+        document = leaflet.document(variant.language)
         parts = [
             code_version(), str(variant),
-            self.file(leaflet.folder / f"{variant.language}.md"),
-            self.tree(leaflet.folder, skip_suffix=".md"),  # leaflet.yaml and images
-            self.titles(variant.language),
+            self.file(document.path), self.file(leaflet.folder / "leaflet.yaml"),
+            # Only what this text uses: a new leaflet or an unused picture rebuilds nothing.
+            *(f"{p.name}:{self.file(p)}" for p in document.images),
+            self.titles(document.leaflet_refs, variant.language),
             self.tree(root / "templates"), self.tree(root / "styles"),
             self.tree(self.project.brand(variant.brand).folder),
             self.file(root / "locales" / variant.language / "LC_MESSAGES" / "messages.po"),

@@ -105,6 +105,8 @@ class Document:
     translated_from_hash: str = ""  # translations: 12-hex sha256 prefix of the source file they follow
     summary_professional: str = ""
     source_hash_line: int = 1  # where source_hash stands (or would go) in the front matter
+    images: tuple[Path, ...] = ()  # the picture files the text shows (resolved)
+    leaflet_refs: tuple[str, ...] = ()  # ids of the other leaflets it names (their titles are printed)
 
     def summary_for(self, audience: str) -> str:
         """The one-sentence summary under the title, as this edition's readers need it."""

@@ -64,4 +64,5 @@ def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Pa
     return Document(leaflet_id, language, front.title, front.summary, tuple(front.keywords),
                     front.translation_of, body, file, SourceLocation(raw.path, 1), digest,
                     front.source_hash or "", front.summary_professional,
-                    raw.front.lines.get(("source_hash",), 1)), problems
+                    raw.front.lines.get(("source_hash",), 1), tuple(sorted(checker.images)),
+                    tuple(sorted(checker.leaflet_refs))), problems
