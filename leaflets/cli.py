@@ -162,7 +162,7 @@ def cmd_build(args) -> int:
     except OSError as exc:  # the output folder cannot be written: nothing else can go on
         print(f"{exc.filename or args.output or 'output'}: error: cannot write there: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    errors, warnings = _print_problems(report.problems)
+    errors, warnings = _print_problems(report.problems + report.editorial)
     total = len(report.built) + len(report.skipped) + len(report.failed)
     print(f"Built {len(report.built)}/{count(total, 'PDF')} ({count(report.pages, 'page')}), skipped "
           f"{len(report.skipped)} unchanged, {len(report.failed)} failed, {count(errors, 'error')}, "

@@ -34,7 +34,7 @@ def editorial_problems(project: Project, today: date) -> list[Problem]:
     problems: list[Problem] = []
     for leaflet in project.leaflets:
         problems += _review(leaflet, today)
-        problems += _translations(leaflet)
+        problems += translation_problems(leaflet)
         for document in leaflet.documents:
             problems += _readability(document)
     return problems
@@ -51,14 +51,19 @@ def _review(leaflet: Leaflet, today: date) -> list[Problem]:
     return []
 
 
-def _translations(leaflet: Leaflet) -> list[Problem]:
+def translation_problems(leaflet: Leaflet, languages: set[str] | None = None) -> list[Problem]:
+    """Missing, stale and unrecorded translations (warnings), for all or only some languages."""
     problems = []
     meta = leaflet.meta
     for language in meta.languages:
+        if languages is not None and language not in languages:
+            continue
         if leaflet.document(language) is None and not (leaflet.folder / f"{language}.md").exists():
             problems.append(Problem(SourceLocation(f"{Path(meta.where.path).parent}/{language}.md"),
                                     f"missing translation: leaflet.yaml lists language '{language}'", "warning"))
     for document in leaflet.documents:
+        if languages is not None and document.language not in languages:
+            continue
         state = translation_state(leaflet, document)
         where = SourceLocation(document.where.path, document.source_hash_line)
         command = f"python build.py translated {document.where.path}"

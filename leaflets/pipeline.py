@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .catalogue import write_catalogue
 from .deadline import TooSlow, deadline
+from .editorial import translation_problems
 from .errors import Problem, SourceLocation
 from .expand import Selection, expand
 from .inputs import InputHasher, imposition_key
@@ -31,6 +32,7 @@ Progress = Callable[[str, int, int], None]  # (message, done, total); total 0: a
 @dataclass
 class BuildReport:
     problems: list[Problem] = field(default_factory=list)
+    editorial: list[Problem] = field(default_factory=list)  # stale or missing translations: shown, never blocking
     built: list[Variant] = field(default_factory=list)
     skipped: list[Variant] = field(default_factory=list)
     failed: list[Variant] = field(default_factory=list)
@@ -74,7 +76,7 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
     status = (lambda message: progress(message, 0, 0)) if progress else None
     with OutputStore.open(output or project.root / "output", on_wait=status) as store:
         plan = plan_build(project, variants, store, force)
-        report = BuildReport(problems, skipped=list(plan.skipped))
+        report = BuildReport(problems, editorial_state(project, variants), skipped=list(plan.skipped))
         pending = render_jobs(project, longest_first(project, plan.stale, store), report)  # render, here
         for result in typeset_all(pending, len(plan.stale), jobs, progress):  # typeset → post-process → verify
             keep(project, store, plan, result, report)  # write: atomically, or keep the last good PDF
@@ -89,6 +91,15 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
 
 
 # ---------------------------------------------------------------- plan
+
+def editorial_state(project: Project, variants: list[Variant]) -> list[Problem]:
+    """Stale, missing and unrecorded translations among what is built, so the summary says so."""
+    languages: dict[str, set[str]] = {}
+    for variant in variants:
+        languages.setdefault(variant.leaflet, set()).add(variant.language)
+    return [p for leaflet in project.leaflets if leaflet.meta.id in languages
+            for p in translation_problems(leaflet, languages[leaflet.meta.id])]
+
 
 def plan_build(project: Project, variants: list[Variant], store: OutputStore, force: bool) -> Plan:
     """Skip what is up to date. Keys come from input files, so nothing is rendered to decide."""

@@ -186,3 +186,15 @@ def test_summaries_count_with_plurals_and_include_files_with_errors(project, cap
     (project / "content/other/nl.md").write_text("no front matter\n")
     assert run(project, "check") == 1
     assert "Checked 2 leaflets (3 language files) and 1 brand: 1 error, 1 warning." in capsys.readouterr().out
+
+
+def test_the_build_summary_shows_stale_translations_of_what_it_builds(project, capsys):
+    source = project / "content/demo/nl.md"
+    assert run(project, "translated", str(project / "content/demo/en.md")) == 0
+    source.write_text(source.read_text() + "\nNieuwe alinea.\n")
+    assert run(project, "--leaflet", "demo", "--language", "en", "--audience", "patient", "--format", "a4", "-q") == 0
+    captured = capsys.readouterr()
+    assert "content/demo/en.md:6: warning: stale translation: nl.md changed since this was translated" in captured.err
+    assert ", 0 errors, 1 warning in " in captured.out
+    assert run(project, "--leaflet", "demo", "--language", "nl", "--audience", "patient", "--format", "a4", "-q") == 0
+    assert "stale translation" not in capsys.readouterr().err  # only what this build makes

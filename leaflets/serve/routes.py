@@ -18,6 +18,7 @@ from ..caches import clear_caches
 from ..errors import Problem
 from ..expand import Selection, expand
 from ..model import Project, Variant
+from ..editorial import translation_problems
 from ..project import load_project
 from ..render import render
 from . import files
@@ -138,7 +139,9 @@ def pdf_response(root: Path, variant: Variant) -> Response:
 def load(root: Path) -> tuple[Project, list[Problem]]:
     """The project as it is on disk now (cached file contents forgotten, so edits show)."""
     clear_caches()
-    return load_project(root)
+    project, problems = load_project(root)
+    # Stale and missing translations show on the index and on their leaflet's pages, as in `check`.
+    return project, problems + [p for leaflet in project.leaflets for p in translation_problems(leaflet)]
 
 
 def relevant(problems: list[Problem], variant: Variant) -> list[Problem]:
