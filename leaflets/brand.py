@@ -114,7 +114,8 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
                  background=colors["background"], primary=colors["primary"], accent_background=colors["light"],
                  font_family=parsed.typography.base, font_files=fonts, contact=contact, footer=parsed.leaflets.footer,
                  folder=folder, where=SourceLocation(shown, 1), default_language=parsed.leaflets.language,
-                 paper=parsed.leaflets.paper, disclaimer=tuple(sorted(parsed.leaflets.disclaimer.items()))), []
+                 paper=parsed.leaflets.paper, disclaimer=tuple(sorted(parsed.leaflets.disclaimer.items())),
+                 disclaimer_line=located.lines.get(("leaflets", "disclaimer"), 0)), []
 
 
 # ---------------------------------------------------------------- colour and contrast

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Problem, SourceLocation
 from .model import Document, Leaflet, Project
-from .readability import TARGET_SCORE, TARGET_WORDS, measure
+from .readability import FORMULAS, TARGET_SCORE, TARGET_WORDS, measure
 
 REVIEW_WARNING = timedelta(days=60)
 
@@ -35,9 +35,41 @@ def editorial_problems(project: Project, today: date) -> list[Problem]:
     for leaflet in project.leaflets:
         problems += _review(leaflet, today)
         problems += translation_problems(leaflet)
+        problems += _per_language_fields(project, leaflet)
         for document in leaflet.documents:
             problems += _readability(document)
+    return problems + _readability_coverage(project)
+
+
+def _per_language_fields(project: Project, leaflet: Leaflet) -> list[Problem]:
+    """Fields given per language that lack one of the leaflet's languages: the printed leaflet
+    would fall back to another language's text without a word."""
+    problems = []
+    languages = [d.language for d in leaflet.documents]
+    if not isinstance(leaflet.meta.owner, str):
+        named = dict(leaflet.meta.owner)
+        for language in languages:
+            if language not in named:
+                where = SourceLocation(leaflet.meta.where.path, leaflet.meta.owner_line)
+                problems.append(Problem(where, f"owner has no name for '{language}' (has: {', '.join(named)}): the "
+                                               f"{language} edition prints '{leaflet.meta.owner_in(language)}'", "warning"))
+    for brand in project.brands:
+        notes = dict(brand.disclaimer)
+        for language in languages:
+            if notes and language not in notes:
+                where = SourceLocation(brand.where.path, brand.disclaimer_line)
+                problems.append(Problem(where, f"leaflets.disclaimer has no note for '{language}' (has: "
+                                               f"{', '.join(notes)}): the {leaflet.meta.id} {language} edition "
+                                               "prints none", "warning"))
     return problems
+
+
+def _readability_coverage(project: Project) -> list[Problem]:
+    """Languages with no readability formula: say so once, instead of a silent '–'."""
+    languages = sorted({d.language for l in project.leaflets for d in l.documents} - set(FORMULAS))
+    return [Problem(SourceLocation("content"), f"no readability formula for '{language}' (formulas exist for: "
+                                               f"{', '.join(sorted(FORMULAS))}): its patient editions are not "
+                                               "checked against B1", "warning") for language in languages]
 
 
 def _review(leaflet: Leaflet, today: date) -> list[Problem]:

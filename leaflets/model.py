@@ -63,6 +63,7 @@ class LeafletMeta:
     where: SourceLocation
     languages: tuple[str, ...] = ()  # required languages (missing ones are reported by `check`)
     review_by_line: int = 0  # where review_by stands in leaflet.yaml, for `check` messages
+    owner_line: int = 0  # where owner stands in leaflet.yaml
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class Brand:
     default_language: str = "nl"
     paper: str = "a4"  # "a4" or "letter": the brand's office paper (recommended in the catalogue)
     disclaimer: tuple[tuple[str, str], ...] = ()  # (language, text): the brand's own note
+    disclaimer_line: int = 0  # where leaflets.disclaimer stands in brand.yml
 
     def disclaimer_for(self, language: str) -> str:
         return dict(self.disclaimer).get(language, "")

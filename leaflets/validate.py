@@ -38,7 +38,7 @@ def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[Lea
     owner = parsed.owner if isinstance(parsed.owner, str) else tuple(sorted(parsed.owner.items()))
     meta = LeafletMeta(leaflet_id, parsed.version, parsed.published, parsed.review_by, owner,
                        parsed.source_language, tuple(parsed.audiences), sources, SourceLocation(located.path, 1),
-                       tuple(parsed.languages), located.lines.get(("review_by",), 0))
+                       tuple(parsed.languages), located.lines.get(("review_by",), 0), located.lines.get(("owner",), 0))
     return (None if problems else meta), problems
 
 

@@ -85,3 +85,29 @@ def test_plain_text_scores_above_b1_target_and_hard_text_below(tmp_path):
         root = make_project(tmp_path / str(meets), {"content/other/nl.md": "---\ntitle: T\n---\n" + text})
         loaded, _ = load_project(root)
         assert measure(loaded.leaflet("other").document("nl")).meets_b1 is meets
+
+
+def test_an_owner_without_a_name_for_a_built_language_is_a_warning_at_its_line(project):
+    meta = project / "content/demo/leaflet.yaml"
+    text = meta.read_text()
+    owner_line = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("owner:"))
+    meta.write_text("\n".join("owner: {nl: Redactie}" if line.startswith("owner:") else line
+                              for line in text.splitlines()) + "\n")
+    assert messages(project, kind="owner") == [
+        f"content/demo/leaflet.yaml:{owner_line}: warning: owner has no name for 'en' (has: nl): "
+        "the en edition prints 'Redactie'"]
+
+
+def test_a_brand_note_missing_for_a_built_language_is_a_warning(project):
+    brand = project / "brands/default/brand.yml"
+    brand.write_text(brand.read_text().replace("leaflets:\n", "leaflets:\n  disclaimer:\n    nl: Onze noot.\n"))
+    assert messages(project, kind="disclaimer") == [
+        "brands/default/brand.yml:25: warning: leaflets.disclaimer has no note for 'en' (has: nl): "
+        "the demo en edition prints none"]
+
+
+def test_a_language_without_a_readability_formula_is_named_once(project):
+    (project / "content/demo/de.md").write_text("---\ntitle: Demo\ntranslation_of: nl\n---\n## Teil\n\nText.\n")
+    assert messages(project, kind="readability formula") == [
+        "content: warning: no readability formula for 'de' (formulas exist for: en, nl): its patient editions "
+        "are not checked against B1"]
