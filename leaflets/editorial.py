@@ -5,6 +5,8 @@ These need no rendering, so `check` runs them in well under a second. Dates are 
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -100,12 +102,42 @@ def translation_problems(leaflet: Leaflet, languages: set[str] | None = None) ->
         where = SourceLocation(document.where.path, document.source_hash_line)
         command = f"python build.py translated {document.where.path}"
         if state == "stale":
-            problems.append(Problem(where, f"stale translation: {meta.source_language}.md changed since this was translated; "
-                                           f"update it, then run '{command}'", "warning"))
+            changed = _changed_sections(leaflet, document)
+            problems.append(Problem(where, f"stale translation: {meta.source_language}.md changed since this was "
+                                           f"translated{changed}; update it, then run '{command}'", "warning"))
         elif state == "unrecorded":
             problems.append(Problem(where, f"translation does not record which {meta.source_language}.md it follows; "
                                            f"run '{command}' when it is up to date", "warning"))
     return problems
+
+
+SECTION = re.compile(r"^(?:##[ \t]+(?P<heading>.+)|/{3,}[ \t]*(?:category|links)[ \t]*\|(?P<block>.+))$")
+
+
+def sections(text: str) -> list[tuple[str, int, str]]:
+    """(title, line, 8-hex hash) of each section of a content file: the text from one `## ` heading
+    or section block (category, links) to the next; what comes before the first is 'introduction'."""
+    found: list[tuple[str, int, list[str]]] = [("introduction", 1, [])]
+    for number, line in enumerate(text.split("\n"), 1):
+        if match := SECTION.match(line):
+            title = re.sub(r"\s*\{#[^}]*\}\s*$", "", (match["heading"] or match["block"]).strip()).rstrip("# ").strip()
+            found.append((title, number, []))
+        found[-1][2].append(line)
+    return [(title, line, hashlib.sha256("\n".join(body).encode()).hexdigest()[:8]) for title, line, body in found]
+
+
+def _changed_sections(leaflet: Leaflet, document: Document) -> str:
+    """' (changed: 'A' at line 12; new: 'B')' against the sections recorded at translation time."""
+    recorded = dict(document.translated_sections)
+    source = leaflet.document(leaflet.meta.source_language)
+    if not recorded or source is None:
+        return ""
+    now = sections(source.path.read_text(encoding="utf-8"))
+    changed = [f"'{t}' at line {n}" for t, n, h in now if t in recorded and recorded[t] != h]
+    new = [f"'{t}' at line {n}" for t, n, h in now if t not in recorded]
+    gone = [f"'{t}'" for t in recorded if t not in {t for t, _, _ in now}]
+    parts = [f"{label}: {', '.join(items)}" for label, items in (("changed", changed), ("new", new), ("removed", gone)) if items]
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _readability(document: Document) -> list[Problem]:
@@ -117,17 +149,18 @@ def _readability(document: Document) -> list[Problem]:
 
 
 def mark_translated(path: Path, source: Path) -> str:
-    """Record in `path`'s front matter the hash of `source`; returns the hash."""
-    import hashlib
-
+    """Record in `path`'s front matter the hash of `source` and of each of its sections; returns
+    the hash."""
+    text = source.read_text(encoding="utf-8")
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    recorded = json.dumps({title: h for title, _, h in sections(text)}, ensure_ascii=False)  # JSON is YAML
     lines = path.read_text(encoding="utf-8").split("\n")
-    end = lines.index("---", 1)
-    for index in range(1, end):
-        if re.match(r"^source_hash\s*:", lines[index]):
-            lines[index] = f"source_hash: {digest}"
-            break
-    else:
-        lines.insert(end, f"source_hash: {digest}")
+    for key, value in (("source_hash", digest), ("source_sections", recorded)):
+        end = lines.index("---", 1)
+        at = next((i for i in range(1, end) if re.match(rf"^{key}\s*:", lines[i])), None)
+        if at is None:
+            lines.insert(end, f"{key}: {value}")
+        else:
+            lines[at] = f"{key}: {value}"
     path.write_text("\n".join(lines), encoding="utf-8")
     return digest

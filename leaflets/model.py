@@ -108,6 +108,7 @@ class Document:
     source_hash_line: int = 1  # where source_hash stands (or would go) in the front matter
     images: tuple[Path, ...] = ()  # the picture files the text shows (resolved)
     leaflet_refs: tuple[str, ...] = ()  # ids of the other leaflets it names (their titles are printed)
+    translated_sections: tuple[tuple[str, str], ...] = ()  # translations: (section title, hash) of the source then
 
     def summary_for(self, audience: str) -> str:
         """The one-sentence summary under the title, as this edition's readers need it."""

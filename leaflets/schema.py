@@ -136,3 +136,6 @@ class FrontMatter(BaseModel):
     # sha256 (first 12 hex digits) of the source-language file this translation was made from;
     # `python build.py translated FILE` records it. A changed source makes the translation stale.
     source_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{12}$")
+    # {section title: 8-hex hash} of the source file at that moment, so a stale translation can
+    # say which sections changed since; also written by `translated`.
+    source_sections: dict[str, str] = {}

@@ -65,4 +65,4 @@ def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Pa
                     front.translation_of, body, file, SourceLocation(raw.path, 1), digest,
                     front.source_hash or "", front.summary_professional,
                     raw.front.lines.get(("source_hash",), 1), tuple(sorted(checker.images)),
-                    tuple(sorted(checker.leaflet_refs))), problems
+                    tuple(sorted(checker.leaflet_refs)), tuple(front.source_sections.items())), problems

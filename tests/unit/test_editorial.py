@@ -111,3 +111,15 @@ def test_a_language_without_a_readability_formula_is_named_once(project):
     assert messages(project, kind="readability formula") == [
         "content: warning: no readability formula for 'de' (formulas exist for: en, nl): its patient editions "
         "are not checked against B1"]
+
+
+def test_a_stale_translation_names_the_source_sections_that_changed(project):
+    main(["--project", str(project), "translated", str(project / "content/demo/en.md")])
+    source = project / "content/demo/nl.md"
+    text = source.read_text()
+    first = text.index("## Eerste deel")
+    line = text[:first].count("\n") + 1
+    source.write_text(text.replace("Gewone tekst", "Nieuwe tekst") + "\n## Een nieuw deel\n\nMeer.\n")
+    new_line = source.read_text().count("\n") - 2
+    [message] = messages(project, kind="translation")
+    assert f"(changed: 'Eerste deel' at line {line}; new: 'Een nieuw deel' at line {new_line})" in message
