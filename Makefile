@@ -32,8 +32,7 @@ bench: setup
 clean:
 	rm -rf output
 
-# Extract UI strings from templates and code, and merge them into every catalog.
+# Extract UI strings from templates and code and merge them into every catalog; a catalog is
+# rewritten only when its messages changed. `make translations ADD=de` creates German's.
 translations: setup
-	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .
-	for lang in $$(ls locales | grep -v messages.pot); do \
-	  $(VENV)/bin/pybabel update --no-fuzzy-matching -i locales/messages.pot -d locales -l $$lang; done
+	$(PY) scripts/translations.py $(foreach lang,$(ADD),--add $(lang))

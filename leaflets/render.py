@@ -166,6 +166,7 @@ def environment(templates: Path, catalog) -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(catalog, newstyle=True)
     env.filters["css_string"] = css_string
+    env.filters["css_sentence"] = css_sentence
     env.filters["number"] = number  # {{ 4000 | number(lang) }} → 4.000 / 4,000
     env.filters["script_direction"] = script_direction
     return env
@@ -175,6 +176,19 @@ def css_string(value: str) -> str:
     """A quoted CSS string that cannot break out of its declaration or the <style> element."""
     escaped = "".join(c if c.isalnum() or c in " .,:;!?-_()/'’+&@" else f"\\{ord(c):x} " for c in str(value))
     return f'"{escaped}"'
+
+
+def css_sentence(text: str, nowrap: bool = False, **expressions: str) -> str:
+    """A translated sentence with %(name)s placeholders as a CSS `content` value: the words as
+    quoted strings, each placeholder as its CSS expression (a counter), so a language orders the
+    words its own way. `nowrap` joins words and numbers with no-break spaces."""
+    out = []
+    for part in re.split(r"(%\(\w+\)s)", text):
+        if placeholder := re.fullmatch(r"%\((\w+)\)s", part):
+            out.append(expressions[placeholder[1]])
+        elif part:
+            out.append(css_string(part.replace(" ", "\u00a0") if nowrap else part))
+    return " ".join(out)
 
 
 @lru_cache(maxsize=32)
