@@ -106,7 +106,7 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
     logo, logo_problems = _check_logo(parsed.logo, folder, located)
     fonts, font_problems = _resolve_fonts(parsed.typography, folder, located)
     problems = color_problems + logo_problems + font_problems
-    if problems:
+    if any(p.is_error for p in problems):
         return None, problems
     contact = tuple((k, v) for k, v in parsed.leaflets.contact.model_dump().items() if v)
     return Brand(id=folder.name, name=parsed.meta.name, link=parsed.meta.link, logo=logo,
@@ -115,7 +115,7 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
                  font_family=parsed.typography.base, font_files=fonts, contact=contact, footer=parsed.leaflets.footer,
                  folder=folder, where=SourceLocation(shown, 1), default_language=parsed.leaflets.language,
                  paper=parsed.leaflets.paper, disclaimer=tuple(sorted(parsed.leaflets.disclaimer.items())),
-                 disclaimer_line=located.lines.get(("leaflets", "disclaimer"), 0)), []
+                 disclaimer_line=located.lines.get(("leaflets", "disclaimer"), 0)), problems
 
 
 # ---------------------------------------------------------------- colour and contrast
@@ -213,6 +213,18 @@ def script_font_files(language: str) -> list[tuple[str, str, str, Path]]:
     return [(family, *f) for family in script_fonts(language) for f in font_package_files(family) or ()]
 
 
+FACES = (("400", "normal", "regular (400)"), ("700", "normal", "bold (700)"), ("400", "italic", "italic"))
+
+
+def _missing_faces(spec: FontSpec, where: SourceLocation) -> list[Problem]:
+    """Warnings for the regular, bold and italic files a brand's own font lacks: the typesetter
+    would fake them (thickened or slanted) from another face."""
+    present = {(str(f.weight), f.style) for f in spec.files}
+    return [Problem(where, f"font '{spec.family}' has no {label} file: that text will be faked from another "
+                           f"face; add a file with weight: {weight} and style: {style}", "warning")
+            for weight, style, label in FACES if (weight, style) not in present]
+
+
 def _resolve_fonts(typography: Typography, folder: Path, located: Located):
     fonts, problems = [], []
     declared = typography.fonts or [FontSpec(family=typography.base)]
@@ -227,6 +239,10 @@ def _resolve_fonts(typography: Typography, folder: Path, located: Located):
                     problems.append(Problem(located.at("typography", "fonts", index, "files", fi), why))
                 else:
                     fonts.append((spec.family, f.style, str(f.weight), target))
+            problems += _missing_faces(spec, where)
+        elif spec.source == "system":
+            problems.append(Problem(where, f"font '{spec.family}': system fonts differ from machine to machine; "
+                                           "use 'source: file' with the font files in the brand folder, or a package"))
         elif spec.source == "package":
             files = font_package_files(spec.family)
             if files is None:

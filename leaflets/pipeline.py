@@ -151,7 +151,8 @@ def make_job(project: Project, variant: Variant) -> Job:
     fmt = project.format(variant.format)
     return Job(variant_id=str(variant), html=rendered.html, html_with_toc=rendered.html_with_toc,
                base_url=rendered.base_url, allowed_roots=rendered.allowed.paths,
-               guess_toc=rendered.words > 4 * fmt.words_per_page, language=variant.language, bleed_mm=fmt.bleed_mm)
+               guess_toc=rendered.words > 4 * fmt.words_per_page, language=variant.language, bleed_mm=fmt.bleed_mm,
+               font_families=rendered.font_families)
 
 
 # ---------------------------------------------------------------- typeset → post-process → verify (workers)

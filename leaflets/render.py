@@ -34,6 +34,7 @@ class Rendered:
     base_url: str
     allowed: AllowedRoots  # what the typesetter may read: fixed by the project, never by content
     words: int
+    font_families: tuple[str, ...] = ()  # the only fonts its text may be set in
 
 
 # ---------------------------------------------------------------- audience selection
@@ -225,7 +226,8 @@ def render(project: Project, variant: Variant) -> Rendered:
     with_toc = page.render(**context, css=Markup(css), with_toc=True) if len(renderer.toc) >= 2 else None
     words = len(re.sub(r"<[^>]+>", " ", body_html).split())
     allowed = allowed_roots(project, leaflet, brand, context["script_fonts"])
-    return Rendered(variant, html, with_toc, leaflet.folder.resolve().as_uri() + "/", allowed, words)
+    families = tuple(sorted({f[0] for f in (*brand.font_files, *context["script_fonts"])}))
+    return Rendered(variant, html, with_toc, leaflet.folder.resolve().as_uri() + "/", allowed, words, families)
 
 
 def allowed_roots(project: Project, leaflet: Leaflet, brand: Brand, script_fonts: list) -> AllowedRoots:

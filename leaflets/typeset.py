@@ -11,6 +11,8 @@ WeasyPrint asks to read. Either refusal fails the variant.
 from __future__ import annotations
 
 import hashlib
+import re
+from io import BytesIO
 import logging
 import mimetypes
 from pathlib import Path
@@ -97,6 +99,27 @@ def low_resolution_images(document) -> list[str]:
                     found.append(f"image '{name.rsplit('/', 1)[-1]}' on page {number} prints at {dpi:.0f} dpi "
                                  f"(print shops need {PRINT_DPI} dpi): use a larger picture")
     return found
+
+
+def foreign_fonts(pdf: bytes, families: tuple[str, ...]) -> list[str]:
+    """Fonts in the PDF that are none of `families`: fontconfig took them from the machine for
+    characters the brand's fonts lack, so the same input would print differently elsewhere."""
+    import pikepdf
+
+    if not families:
+        return []
+    wanted = tuple(re.sub(r"[^a-z0-9]", "", f.lower()) for f in families)
+    found = set()
+    with pikepdf.open(BytesIO(pdf)) as document:
+        for obj in document.objects:  # pages' fonts and those of pictures (SVG text) alike
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and "/BaseFont" in obj \
+                    and obj.get("/Subtype") != "/Type0":  # a Type0 font names its descendant, checked itself
+                name = str(obj.BaseFont).lstrip("/").split("+", 1)[-1]
+                if not re.sub(r"[^a-z0-9]", "", name.lower()).startswith(wanted):
+                    found.add(name)
+    return [f"text is set in '{name}', a font this brand does not declare (the machine's fontconfig chose it for "
+            f"characters the brand's fonts lack): declare a font that has them, or remove those characters"
+            for name in sorted(found)]
 
 
 def typeset(job: Job) -> JobResult:

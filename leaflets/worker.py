@@ -10,7 +10,7 @@ import signal
 
 from .deadline import TooSlow, deadline
 from .postprocess import postprocess
-from .typeset import Job, JobResult, typeset
+from .typeset import Job, JobResult, foreign_fonts, typeset
 from .verify import verify_pdf
 
 
@@ -42,6 +42,7 @@ def _stages(job: Job) -> JobResult:
     result.pdf = postprocess(result.pdf, job.language, job.bleed_mm * 72 / 25.4)
     facts, findings = verify_pdf(result.pdf)
     result.messages += [("error", str(f)) for f in findings]
+    result.messages += [("error", m) for m in foreign_fonts(result.pdf, job.font_families)]
     if facts is not None:
         result.pages = facts.pages
     return result

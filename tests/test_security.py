@@ -113,7 +113,7 @@ def test_logo_over_2_mb_is_refused(tmp_path):
 def test_font_from_the_network_is_refused(tmp_path):
     yml = BRAND.replace("      source: package", "      source: file\n      files:\n        - path: https://fonts.example/evil.woff2")
     problems = brand_problems(tmp_path, yml, {"logo.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})
-    assert problems == ["brands/evil/brand.yml:24: error: font file 'https://fonts.example/evil.woff2' must be a "
+    assert [p for p in problems if ": error: " in p] == ["brands/evil/brand.yml:24: error: font file 'https://fonts.example/evil.woff2' must be a "
                         "file inside the brand folder"]
 
 

@@ -358,3 +358,36 @@ def test_ctrl_c_during_a_real_build_exits_130_with_one_line_and_no_temporary_fil
     assert process.returncode == 130, err
     assert err.strip() == "interrupted: nothing half-written was kept", err
     assert not list((root / "output").rglob("*.leaflets-tmp"))
+
+
+def test_a_character_no_brand_font_has_is_an_error_not_a_system_font(root):
+    # regression: fontconfig silently set such characters in whatever the machine had installed
+    text = (root / "content/other/nl.md").read_text() + "\nKarakters: 中文 ✡ ☯.\n"
+    (root / "content/other/nl.md").write_text(text)
+    report = build(root, Selection(leaflets=("other",), formats=("a4",)), jobs=1)
+    assert not report.built
+    assert any("a font this brand does not declare" in str(p) for p in report.problems), report.problems
+
+
+def test_a_brand_font_from_files_warns_for_each_missing_face(root):
+    import shutil as _shutil
+
+    from fontpkg_atkinson_hyperlegible import __file__ as package
+
+    regular = next(Path(package).parent.rglob("*Regular*.ttf"))
+    _shutil.copy(regular, root / "brands/default/Mine-Regular.ttf")
+    yml = BRAND_YML.replace("    - family: Atkinson Hyperlegible\n      source: package",
+                            "    - family: Atkinson Hyperlegible\n      source: file\n      files:\n        - path: Mine-Regular.ttf")
+    problems = problems_for(root, {"brands/default/brand.yml": yml})
+    assert [p for p in problems if "font" in p] == [
+        "brands/default/brand.yml:21: warning: font 'Atkinson Hyperlegible' has no bold (700) file: that text will be "
+        "faked from another face; add a file with weight: 700 and style: normal",
+        "brands/default/brand.yml:21: warning: font 'Atkinson Hyperlegible' has no italic file: that text will be "
+        "faked from another face; add a file with weight: 400 and style: italic"]
+
+
+def test_system_fonts_are_refused(root):
+    yml = BRAND_YML.replace("      source: package", "      source: system")
+    problems = problems_for(root, {"brands/default/brand.yml": yml})
+    assert any(p.startswith("brands/default/brand.yml:21: error: font 'Atkinson Hyperlegible': system fonts differ")
+               for p in problems), problems
