@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, note, settings
+from hypothesis import HealthCheck, Phase, currently_in_test_context, event, example, given, note, settings, target
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -52,10 +52,13 @@ MEMORY_LIMIT = 256 * 1024 * 1024
 
 def fuzz_settings(ci_examples: int) -> settings:
     """`ci_examples` keeps the module at about 30 s in CI; the time limit is our own (`bounded`),
-    so Hypothesis's deadline is off (it would only report after the call, and flakily)."""
+    so Hypothesis's deadline is off (it would only report after the call, and flakily). Only a
+    long run searches for the slowest inputs (the target phase): that search makes every example
+    large and slow."""
     return settings(
         max_examples=EXAMPLES or ci_examples,
         deadline=None,
+        phases=tuple(Phase) if EXAMPLES else tuple(p for p in Phase if p is not Phase.target),
         derandomize=CI,
         database=None if CI else DirectoryBasedExampleDatabase(Path(tempfile.gettempdir()) / "leaflets-fuzz-db"),
         print_blob=True,
@@ -98,9 +101,10 @@ signal.signal(signal.SIGUSR1, _interrupt)
 @contextmanager
 def bounded(seconds: float, what: str):
     """Fail the example if the block takes longer than `seconds` or its peak memory grows by more
-    than MEMORY_LIMIT. A watchdog interrupts a Python-level hang at the limit (SIGUSR1, not
-    SIGALRM: `leaflets.deadline` owns that timer); faulthandler ends the run with a traceback if
-    a hang in C code cannot be interrupted."""
+    than MEMORY_LIMIT; Hypothesis is told the time, so that it searches for slower inputs. A
+    watchdog interrupts a Python-level hang at the limit (SIGUSR1, not SIGALRM: `leaflets.deadline`
+    owns that timer); faulthandler ends the run with a traceback if a hang in C code cannot be
+    interrupted."""
     watchdog = threading.Timer(seconds, signal.pthread_kill, (threading.main_thread().ident, signal.SIGUSR1))
     watchdog.daemon = True
     if KERNEL_PEAK:
@@ -126,7 +130,9 @@ def bounded(seconds: float, what: str):
         else:
             grown = tracemalloc.get_traced_memory()[1] - before
             tracemalloc.stop()
-    note(f"{what}: {elapsed:.2f} s, peak memory +{grown / 2**20:.0f} MiB")
+    if currently_in_test_context():
+        note(f"{what}: {elapsed:.2f} s, peak memory +{grown / 2**20:.0f} MiB")
+        target(elapsed, label=f"seconds in {what}")  # steers generation towards slow shapes
     assert elapsed <= seconds, f"{what} took {elapsed:.1f} s (limit {seconds:g} s)"
     assert grown <= MEMORY_LIMIT, f"{what} grew memory by {grown / 2**20:.0f} MiB (limit {MEMORY_LIMIT >> 20} MiB)"
 
