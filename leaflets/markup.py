@@ -141,6 +141,15 @@ class SafeAttrListProcessor(AttrListTreeprocessor):
     and `{lang=..}`. A class could borrow the template's layout (`{: .page-band }`) and `src` or
     `href` could point an image or link anywhere, so every other entry is refused."""
 
+    # Python-Markdown's own patterns are quadratic on a heading or table cell with a long run of
+    # spaces (`[ ]+\{` restarts at every space) and on many '{'. These start only at the first
+    # space of a run and stop at the next brace, so each character is looked at a bounded number
+    # of times. The attribute list itself holds no braces: `{#id}` and `{lang=..}` need none.
+    BASE_RE = r"\{:?[ ]*([^}\n ][^\n{}]*)\}"
+    HEADER_RE = re.compile(r"(?<![ ])[ ]+" + BASE_RE + r"[ ]*$")
+    BLOCK_RE = re.compile(r"\n[ ]*" + BASE_RE + r"[ ]*$")
+    INLINE_RE = re.compile(r"^" + BASE_RE)
+
     def __init__(self, md, ctx: MarkupContext):
         super().__init__(md)
         self.ctx = ctx

@@ -16,7 +16,7 @@ import pytest
 
 MODULES = ("leaflets.read", "leaflets.body", "leaflets.markup", "leaflets.render", "leaflets.boundary",
            "leaflets.readability", "leaflets.schema", "leaflets.brand", "leaflets.errors", "leaflets.i18n")
-PREFIXES = ("", "## ", "/// a | ", "<", "[", "[@a", "- [a](", "![", "{", "[x]{lang=", "> ", "a")
+PREFIXES = ("", "## ", "/// a | ", "<", "[", "[@a", "- [a](", "![", "{", "{:", "[x]{lang=", "> ", "a", "\n")
 RUN = " \t[]()<>#{}*_@|/!:=a1-.;\\\"'"
 RUN_LENGTH = 5_000
 SECONDS = 0.25  # a linear pattern takes well under a millisecond on 5,000 characters
@@ -27,6 +27,10 @@ def patterns() -> list[tuple[str, re.Pattern]]:
     for name in MODULES:
         module = importlib.import_module(name)
         found += [(f"{name}.{attr}", value) for attr, value in vars(module).items() if isinstance(value, re.Pattern)]
+        for cls_name, cls in vars(module).items():  # patterns a Markdown extension keeps on its class
+            if isinstance(cls, type) and cls.__module__ == name:
+                found += [(f"{name}.{cls_name}.{attr}", value) for attr, value in vars(cls).items()
+                          if isinstance(value, re.Pattern)]
     return found
 
 
