@@ -134,16 +134,20 @@ def _resolve_colors(colors: Colors, located: Located) -> tuple[dict[str, str], l
 
 
 def _contrast_problems(colors: Colors, out: dict[str, str], located: Located) -> list[Problem]:
-    """One problem per failing colour, at the line where it is defined, with a shade that passes."""
-    problems = []
+    """One problem per failing colour, at the line where it is defined, with a shade that passes.
+    A pair whose partner is already reported is left out: fixing that one fixes the pair."""
+    problems, reported = [], set()
     for role in dict.fromkeys(pair.blamed for pair in PAIRS):
-        pairs = [p for p in PAIRS if p.blamed == role]
-        failing = [(p, contrast(out[role], out[p.partner])) for p in pairs]
+        failing = [(p, contrast(out[role], out[p.partner])) for p in PAIRS
+                   if p.blamed == role and p.partner not in reported]
         failing = [(p, ratio) for p, ratio in failing if ratio < TEXT_CONTRAST]
         if not failing:
             continue
+        reported.add(role)
         detail = "; ".join(f"{ratio:.1f}:1 with {p.partner} {out[p.partner]} ({p.use})" for p, ratio in failing)
-        shade = nearest_passing(out[role], [out[p.partner] for p in pairs])
+        # The shade must pass with every colour it is printed with, as text or as background.
+        partners = [out[p.partner] for p in PAIRS if p.blamed == role] + [out[p.blamed] for p in PAIRS if p.partner == role]
+        shade = nearest_passing(out[role], partners)
         fix = f"; {shade} would pass" if shade else ""
         problems.append(Problem(_defined_at(colors, role, located), f"color.{role} {out[role]} has contrast {detail} "
                                 f"(needs {TEXT_CONTRAST}:1){fix}"))
@@ -213,16 +217,19 @@ def script_font_files(language: str) -> list[tuple[str, str, str, Path]]:
     return [(family, *f) for family in script_fonts(language) for f in font_package_files(family) or ()]
 
 
-FACES = (("400", "normal", "regular (400)"), ("700", "normal", "bold (700)"), ("400", "italic", "italic"))
+# (weight, style, name, what prints without it: seen in the PDFs' fonts and rendered pages)
+FACES = (("400", "normal", "regular (400)", "body text prints in another of its faces"),
+         ("700", "normal", "bold (700)", "bold text and headings print in the regular weight"),
+         ("400", "italic", "italic", "italic text prints upright"))
 
 
 def _missing_faces(spec: FontSpec, where: SourceLocation) -> list[Problem]:
-    """Warnings for the regular, bold and italic files a brand's own font lacks: the typesetter
-    would fake them (thickened or slanted) from another face."""
+    """Warnings for the regular, bold and italic files a brand's own font lacks, saying what
+    prints instead."""
     present = {(str(f.weight), f.style) for f in spec.files}
-    return [Problem(where, f"font '{spec.family}' has no {label} file: that text will be faked from another "
-                           f"face; add a file with weight: {weight} and style: {style}", "warning")
-            for weight, style, label in FACES if (weight, style) not in present]
+    return [Problem(where, f"font '{spec.family}' has no {label} file: {effect}; add a file with weight: {weight} "
+                           f"and style: {style}", "warning")
+            for weight, style, label, effect in FACES if (weight, style) not in present]
 
 
 def _resolve_fonts(typography: Typography, folder: Path, located: Located):

@@ -22,6 +22,7 @@ PAIRS = (
     Pair("foreground", "background", "body text on the page"),
     Pair("primary", "background", "headings and links on the page, and page text on the colour band"),
     Pair("light", "foreground", "body text on callouts and the title block"),
+    Pair("light", "primary", "callout titles and the brand name on callouts and the title block"),
 )
 
 

@@ -97,7 +97,7 @@ def test_low_contrast_text_colour_is_refused_with_the_ratio(tmp_path):
     yml = BRAND.replace("  foreground: ink", '  foreground: "#aaaaaa"').replace("path: logo.svg", "path: ../default/logo.svg")
     problems = brand_problems(tmp_path, yml)
     assert "brands/evil/brand.yml:15: error: color.foreground #aaaaaa has contrast 2.3:1 with background #ffffff " \
-           "(body text on the page) (needs 4.5:1); #757575 would pass" in problems
+           "(body text on the page) (needs 4.5:1); #6e6e6e would pass" in problems
 
 
 def test_logo_outside_the_brand_folder_is_refused(tmp_path):
@@ -133,7 +133,7 @@ def test_a_broken_brand_does_not_stop_the_other_brands(tmp_path):
 def test_a_failing_palette_colour_gives_one_error_at_its_palette_line_with_a_shade_that_passes(tmp_path):
     yml = BRAND.replace('    blue: "#1f4e79"', '    blue: "#8899bb"').replace("path: logo.svg", "path: ../default/logo.svg")
     problems = brand_problems(tmp_path, yml)
-    [message] = [p for p in problems if "contrast" in p]  # one per colour, not one per pair it is in
+    [message] = [p for p in problems if "color.primary" in p]  # one per colour, not one per pair it is in
     line = BRAND.splitlines().index('    blue: "#1f4e79"') + 1
     assert message.startswith(f"brands/evil/brand.yml:{line}: error: color.primary #8899bb has contrast 2.9:1 with "
                               "background #ffffff")
@@ -163,3 +163,12 @@ def test_brand_footer_cannot_inject_css_that_loads_files(tmp_path):
     assert report.ok and not report.problems, [str(p) for p in report.problems]  # nothing refused: never fetched
     text = extract_text(str(root / "output/default/nl/other-patient-a4.pdf"))
     assert "@import url(file:///etc/passwd)" in text  # printed as the footer's text
+
+
+def test_callout_titles_in_the_primary_colour_on_the_light_background_are_checked(tmp_path):
+    # regression: a 3.3:1 pair of primary on light passed; callout titles print in it
+    yml = BRAND.replace('    mist: "#eef3f8"', '    mist: "#8fa9c7"').replace("path: logo.svg", "path: ../default/logo.svg")
+    [message] = [p for p in brand_problems(tmp_path, yml) if "contrast" in p]
+    assert "color.light #8fa9c7 has contrast" in message and "with primary #1f4e79 (callout titles" in message
+    shade = message.rsplit("; ", 1)[1].split()[0]
+    assert contrast(shade, "#1f4e79") >= 4.5 and contrast(shade, "#1a1a1a") >= 4.5

@@ -380,10 +380,10 @@ def test_a_brand_font_from_files_warns_for_each_missing_face(root):
                             "    - family: Atkinson Hyperlegible\n      source: file\n      files:\n        - path: Mine-Regular.ttf")
     problems = problems_for(root, {"brands/default/brand.yml": yml})
     assert [p for p in problems if "font" in p] == [
-        "brands/default/brand.yml:21: warning: font 'Atkinson Hyperlegible' has no bold (700) file: that text will be "
-        "faked from another face; add a file with weight: 700 and style: normal",
-        "brands/default/brand.yml:21: warning: font 'Atkinson Hyperlegible' has no italic file: that text will be "
-        "faked from another face; add a file with weight: 400 and style: italic"]
+        "brands/default/brand.yml:21: warning: font 'Atkinson Hyperlegible' has no bold (700) file: bold text and "
+        "headings print in the regular weight; add a file with weight: 700 and style: normal",
+        "brands/default/brand.yml:21: warning: font 'Atkinson Hyperlegible' has no italic file: italic text prints "
+        "upright; add a file with weight: 400 and style: italic"]
 
 
 def test_system_fonts_are_refused(root):
