@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class TooSlow(Exception):
-    """The work ran past its deadline."""
+class TooSlow(BaseException):
+    """The work ran past its deadline. A BaseException, like KeyboardInterrupt, because the alarm
+    can land inside library code that catches Exception (WeasyPrint's image loader logs and goes
+    on), which would swallow the deadline."""
 
 
 @contextmanager

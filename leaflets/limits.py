@@ -11,7 +11,8 @@ KIB = 1024
 MIB = 1024 * KIB
 
 MAX_MARKDOWN_BYTES = 256 * KIB  # one language file of one leaflet (largest real one: 43 KB)
-MAX_YAML_BYTES = 128 * KIB  # leaflet.yaml, brand.yml (largest real one: 3 KB)
+MAX_YAML_BYTES = 64 * KIB  # leaflet.yaml, brand.yml (largest real one: 3 KB); PyYAML reads ~100 KB/s at worst
+MAX_FRONT_MATTER = 16 * KIB  # the YAML between the '---' lines of a language file (real ones: under 1 KB)
 MAX_LINE_CHARS = 10_000  # a paragraph longer than this on one line is a pasted blob, not text
 MAX_YAML_DEPTH = 16  # nesting of YAML mappings and lists (real files: 4)
 MAX_BLOCK_DEPTH = 8  # nesting of `///` blocks (real files: 4)

@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, SourceLocation
-from .limits import (MAX_BLOCK_DEPTH, MAX_BRACKETS, MAX_INDENT, MAX_LINE_CHARS, MAX_MARKDOWN_BYTES, MAX_QUOTE_DEPTH,
-                     MAX_YAML_BYTES, MAX_YAML_DEPTH)
+from .deadline import TooSlow, deadline
+from .limits import (MAX_BLOCK_DEPTH, MAX_BRACKETS, MAX_FRONT_MATTER, MAX_INDENT, MAX_LINE_CHARS, MAX_MARKDOWN_BYTES,
+                     MAX_QUOTE_DEPTH, MAX_YAML_BYTES, MAX_YAML_DEPTH, SECONDS_PER_FILE)
 
 Lines = dict[tuple, int]  # key path (("sources", 0, "doi")) -> 1-based line
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab, newline, return
@@ -53,6 +54,9 @@ def read_source(path: Path, shown: str, root: Path, limit: int) -> tuple[str | N
 def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors) is not content
+        # One notion of a line everywhere: '\n' (Windows and old Mac line ends become it), so
+        # the line numbers of every later message count the same lines as an editor does.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         return None, [Problem(SourceLocation(shown, line), f"is not UTF-8 text (byte 0x{data[exc.start]:02x}): "
@@ -180,7 +184,13 @@ def _record_lines(node: yaml.Node, keypath: tuple, lines: Lines, first_line: int
 def load_yaml_file(path: Path, shown: str, root: Path) -> tuple[Located | None, list[Problem]]:
     """leaflet.yaml or brand.yml: read within the limits, then parse."""
     text, problems = read_source(path, shown, root, MAX_YAML_BYTES)
-    return (None, problems) if text is None else load_yaml(text, shown)
+    if text is None:
+        return None, problems
+    try:
+        with deadline(SECONDS_PER_FILE):
+            return load_yaml(text, shown)
+    except TooSlow as exc:
+        return None, [Problem(SourceLocation(shown), f"{exc} to read")]
 
 
 # ---------------------------------------------------------------- Markdown files with blocks
@@ -219,7 +229,7 @@ def read_markdown(path: Path, shown_path: str, root: Path | None = None) -> tupl
     text, problems = read_source(path, shown_path, root or path.parent, MAX_MARKDOWN_BYTES)
     if text is None:
         return RawDocument(shown_path, None, []), problems
-    lines = text.splitlines()
+    lines = text.split("\n")  # not splitlines(): that also breaks at U+2028, U+0085, which _decode does not
     if problems := _markdown_limits(lines, shown_path):
         return RawDocument(shown_path, None, []), problems
     front, body_start, problems = _front_matter(lines, shown_path)
@@ -252,7 +262,11 @@ def _front_matter(lines: list[str], path: str) -> tuple[Located | None, int, lis
         return None, 0, [Problem(SourceLocation(path, 1), "file must start with YAML front matter between '---' lines")]
     for end in range(1, len(lines)):
         if lines[end].strip() in ("---", "..."):
-            located, problems = load_yaml("\n".join(lines[1:end]), path, first_line=2)
+            front = "\n".join(lines[1:end])
+            if len(front) > MAX_FRONT_MATTER:  # PyYAML is slow: 256 KiB of it takes seconds
+                return None, end + 1, [Problem(SourceLocation(path, 2), f"front matter is {len(front) // 1024} KiB "
+                                               f"(at most {MAX_FRONT_MATTER // 1024} KiB): keep the text below the '---'")]
+            located, problems = load_yaml(front, path, first_line=2)
             return located, end + 1, problems
     return None, len(lines), [Problem(SourceLocation(path, 1), "front matter is not closed with '---'")]
 
