@@ -78,17 +78,59 @@ def _svg_problem(data: bytes) -> str | None:
         return f"is not valid SVG ({exc})"
     if _local(root.tag) != "svg":
         return "is not an SVG image (its root element is not <svg>)"
-    if (count := sum(1 for _ in root.iter())) > MAX_SVG_ELEMENTS:
-        return f"is an SVG of {count} elements (at most {MAX_SVG_ELEMENTS}): simplify it"
     if _depth(root) > MAX_SVG_DEPTH:
         return f"is an SVG nested more than {MAX_SVG_DEPTH} elements deep: simplify it"
     for element in root.iter():
-        href = element.get("href") or element.get(XLINK_HREF) or ""
-        if href and not href.startswith(("#", "data:image/")):
-            return f"is an SVG that refers to another file ('{href[:80]}'): embed it or remove it"
-        if _local(element.tag) == "style" and re.search(r"@import|url\(\s*['\"]?(?!#|data:)", element.text or ""):
-            return "is an SVG whose style loads another file: embed it or remove it"
+        if why := _reference_problem(element):
+            return why
+    drawn = _drawn_elements(root)  # what <use> expands to: ten lines can mean millions of shapes
+    if drawn is None:
+        return "is an SVG whose <use> elements refer to themselves in a loop, or chain too deeply"
+    if drawn > MAX_SVG_ELEMENTS:
+        return f"is an SVG that draws {drawn} elements (at most {MAX_SVG_ELEMENTS}, <use> copies counted): simplify it"
     return None
+
+
+def _reference_problem(element) -> str | None:
+    """An SVG element that would make the typesetter read another file, or CSS it cannot vet."""
+    for href in (element.get("href"), element.get(XLINK_HREF)):  # both: a reader may take either
+        if href and not href.startswith(("#", "data:image/png", "data:image/jpeg")):
+            return f"is an SVG that refers to another file or SVG ('{href[:80]}'): embed it or remove it"
+    style = (element.text or "") if _local(element.tag) == "style" else element.get("style") or ""
+    if "\\" in style:  # CSS escapes (`@\\69mport`) would hide what the checks below look for
+        return "is an SVG whose style uses backslash escapes, which are not allowed"
+    if re.search(r"@import|url\(\s*['\"]?(?!#)", style):
+        return "is an SVG whose style loads another file: embed it or remove it"
+    return None
+
+
+def _drawn_elements(root) -> int | None:
+    """How many elements the SVG draws once every <use> is expanded; None for a <use> loop."""
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(element, depth: int = 0) -> int | None:  # memoised and capped: stops growing past the limit
+        key = id(element)
+        if key in sizes:
+            return sizes[key]
+        if key in visiting or depth > 2 * MAX_SVG_DEPTH:  # a loop, or a chain of <use> too long to follow
+            return None
+        visiting.add(key)
+        total = 1
+        target = (element.get("href") or element.get(XLINK_HREF) or "") if _local(element.tag) == "use" else ""
+        parts = [by_id.get(target[1:])] if target.startswith("#") else []
+        for part in [*parts, *element]:
+            if part is not None:
+                inner = size(part, depth + 1)
+                if inner is None:
+                    return None
+                total = min(total + inner, MAX_SVG_ELEMENTS + 1)
+        visiting.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root)
 
 
 def _depth(root) -> int:

@@ -18,9 +18,9 @@ from .blocks import BLOCKS, ID_PATTERN, BlockSpec
 from .boundary import link_refusal, references
 from .errors import Problem, SourceLocation
 from .limits import MAX_HEADING_CHARS, MAX_IMAGE_BYTES, MAX_URL_CHARS
-from .markup import MarkupContext, citation_keys, convert
+from .markup import LINK_ITEM, MarkupContext, citation_keys, convert
 from .model import Block, Markdown, Node
-from .read import Located, RawBlock, inside
+from .read import HARD_LINK, Located, RawBlock, inside
 from .schema import model_problems
 
 # Linear-time patterns only: a line is up to 10,000 characters of untrusted text. The heading's
@@ -31,6 +31,7 @@ HEADING_ID = re.compile(r"\{\s*#([^}\s]+)\s*\}$")
 RAW_HTML = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?>")
 URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
+LIST_BLOCKS = frozenset({"links", "see-also"})  # blocks whose items render reads with LINK_ITEM
 RESERVED_IDS = frozenset({"sources"})  # ids the templates give (and ref-<key> for each source)
 
 
@@ -62,14 +63,16 @@ class BodyChecker:
     def nodes(self, raw: list[RawBlock], parent: str | None) -> tuple[Node, ...]:
         out = []
         for item in raw:
-            node = self.markdown(item) if item.kind == "markdown" else self.block(item, parent)
+            node = self.markdown(item, parent) if item.kind == "markdown" else self.block(item, parent)
             if node is not None:
                 out.append(node)
         return tuple(out)
 
-    def markdown(self, raw: RawBlock) -> Markdown:
+    def markdown(self, raw: RawBlock, parent: str | None = None) -> Markdown:
         for offset, line in enumerate(raw.text.splitlines()):
             self.markdown_line(line, raw.line + offset)
+            if parent in LIST_BLOCKS and (item := LINK_ITEM.match(line)) and not item[2].startswith("leaflet:"):
+                self.link(item[2], raw.line + offset)  # the address the template prints, as render reads it
         self.rendered(raw.text, raw.line)
         return Markdown(raw.text, self.at(raw.line))
 
@@ -152,6 +155,8 @@ class BodyChecker:
             self.error(line, f"image '{src}' is outside the leaflet folder")
         elif not target.is_file():
             self.error(line, f"image '{src}' does not exist")
+        elif target.stat().st_nlink > 1:
+            self.error(line, f"image '{src}' {HARD_LINK}")
         elif target.suffix.lower() not in IMAGE_TYPES:
             self.error(line, f"image '{src}' must be SVG, PNG or JPEG")
         elif target.stat().st_size > MAX_IMAGE_BYTES:

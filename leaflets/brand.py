@@ -20,7 +20,7 @@ from .errors import Problem, SourceLocation, relative
 from .i18n import script_fonts
 from .limits import MAX_FONT_BYTES, MAX_LOGO_BYTES
 from .model import Brand
-from .read import Located, inside, load_yaml_file
+from .read import HARD_LINK, Located, inside, load_yaml_file
 from .schema import WEB_ADDRESS, model_problems
 
 
@@ -175,6 +175,8 @@ def _brand_file(folder: Path, relpath: str, what: str, limit: int) -> tuple[Path
     try:
         if not target.is_file():
             return None, f"{what} '{relpath}' not found in {folder.name}/"
+        if target.stat().st_nlink > 1:
+            return None, f"{what} '{relpath}' {HARD_LINK}"
         if target.stat().st_size > limit:
             return None, f"{what} '{relpath}' is {target.stat().st_size // 1024} KiB (at most {limit // 1024} KiB)"
         return target.resolve(), ""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # line breaks and controls
 
 
 @dataclass(frozen=True, order=True)

@@ -25,6 +25,9 @@ from markdown.util import AtomicString
 
 CITATION = re.compile(r"\[@([\w:-]+(?:\s*;\s*@[\w:-]+)*)\]")
 CITATION_KEY = re.compile(r"@([\w:-]+)")
+# An item of a `links` or `see-also` block: `- [label](address)`. Its address goes into the
+# template (and a QR code) as written, so `body` checks it with this same pattern.
+LINK_ITEM = re.compile(r"^\s*[-*+]\s*\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)\s*$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 

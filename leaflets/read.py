@@ -33,6 +33,9 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
+HARD_LINK = "is a hard link (the same file has another name, maybe outside the project): copy it instead"
+
+
 def read_source(path: Path, shown: str, root: Path, limit: int) -> tuple[str | None, list[Problem]]:
     """The text of an untrusted input file, or the one problem that stops it being read."""
     where = SourceLocation(shown)
@@ -42,6 +45,8 @@ def read_source(path: Path, shown: str, root: Path, limit: int) -> tuple[str | N
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
             return None, [Problem(where, "is not a regular file")]
+        if info.st_nlink > 1:  # a hard link passes every path check, wherever its other name is
+            return None, [Problem(where, HARD_LINK)]
         if info.st_size > limit:
             return None, [Problem(where, f"is {info.st_size // 1024} KiB (at most {limit // 1024} KiB)")]
         with path.open("rb") as handle:
@@ -149,7 +154,28 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Located | None
     finally:
         if loader is not None:
             loader.dispose()
-    return Located(data, lines, path), []
+    located = Located(data, lines, path)
+    # YAML escapes ("\x00", "\uD800") make characters the file itself could not hold: check the values.
+    problems = [Problem(located.at(*keypath), f"'{'.'.join(map(str, keypath))}' contains the character "
+                        f"U+{ord(char):04X}, which cannot be printed") for keypath, char in _unprintable(data, ())]
+    return (None, problems) if problems else (located, [])
+
+
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _unprintable(data: object, keypath: tuple):
+    """(key path, character) of every string value or key holding a character no PDF can show."""
+    if isinstance(data, str):
+        if match := UNPRINTABLE.search(data):
+            yield keypath, match[0]
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _unprintable(key, keypath)
+            yield from _unprintable(value, keypath + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _unprintable(value, keypath + (index,))
 
 
 def _one_line(message: object) -> str:

@@ -18,10 +18,9 @@ from .blocks import BLOCKS
 from .boundary import AllowedRoots
 from .brand import script_font_files
 from .i18n import long_date, number, quotes, script_direction, text_direction, translations
-from .markup import MarkupContext, citation_keys, inline, short_url, to_html
+from .markup import LINK_ITEM, MarkupContext, citation_keys, inline, short_url, to_html
 from .model import Block, Brand, Leaflet, Markdown, Node, Project, Source, Variant
 
-LINK_ITEM = re.compile(r"^\s*[-*+]\s*\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)\s*$")
 
 
 @dataclass(frozen=True)

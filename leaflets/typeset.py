@@ -51,6 +51,8 @@ class GuardedFetcher(URLFetcher):
         path = Path(unquote(urlparse(url).path)).resolve()
         if not path.is_file():
             self.refuse(url, "file does not exist")
+        if path.stat().st_nlink > 1 and str(path) not in self.roots.paths:  # installed font files may be linked
+            self.refuse(url, "file is a hard link: its other name may be outside the project")
         if path.stat().st_size > MAX_FILE:
             self.refuse(url, f"file is larger than {MAX_FILE // (1024 * 1024)} MiB")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

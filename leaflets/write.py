@@ -164,16 +164,31 @@ def claim(folder: Path) -> None:
     if not folder.is_dir():
         raise ForeignFolder(f"{folder}: error: cannot write there: it is a file, not a folder")
     if (folder / CACHE_FILE).is_file() or (folder / LOCK_FILE).is_file() or not any(folder.iterdir()):
+        _no_links(folder)
         return
     raise ForeignFolder(f"{folder}: error: not empty and holds no build of leaflets (no {CACHE_FILE}): refusing "
                         "to write there; choose an empty or new folder")
+
+
+def _no_links(folder: Path) -> None:
+    """Refuse an output folder with a symbolic link in it: writing a PDF, the lock or a thumbnail
+    through one would create, overwrite or delete files outside the folder, and reading a PDF
+    through one would put an outside file into a booklet or the preview."""
+    for parent, dirs, files in os.walk(folder):  # does not follow links into folders
+        for name in dirs + files:
+            if os.path.islink(os.path.join(parent, name)):
+                link = Path(parent, name).relative_to(folder)
+                raise ForeignFolder(f"{folder}: error: holds a symbolic link ({link}): refusing to write there; "
+                                    "remove the link or choose another folder")
 
 
 @contextmanager
 def _locked(folder: Path, on_wait: Callable[[str], None] | None) -> Iterator[None]:
     """An exclusive lock on the folder for as long as the build runs (released if it dies)."""
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK_FILE, "a") as lock:
+    # O_NOFOLLOW: a link put there after the check must not make us create a file elsewhere.
+    descriptor = os.open(folder / LOCK_FILE, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, FILE_MODE)
+    with os.fdopen(descriptor, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:

@@ -33,12 +33,17 @@ def served_file(root: Path, requested: str) -> Path:
     """The file at the absolute path `requested`, if it may be served; otherwise `Refused`."""
     if "\0" in requested or not requested.startswith("/"):
         raise Refused(HTTPStatus.BAD_REQUEST, "bad path\n")
-    path = Path(requested).resolve()  # `..` and symlinks are followed before the check
-    if not any(path.is_relative_to(folder) for folder in served_roots(root)):
-        raise Refused(HTTPStatus.FORBIDDEN, "Only project content, templates, styles, brands and "
-                                            "font package files are served.\n")
-    if not path.is_file():
-        raise Refused(HTTPStatus.NOT_FOUND, "no such file\n")
+    try:
+        path = Path(requested).resolve()  # `..` and symlinks are followed before the check
+        if not any(path.is_relative_to(folder) for folder in served_roots(root)):
+            raise Refused(HTTPStatus.FORBIDDEN, "Only project content, templates, styles, brands and "
+                                                "font package files are served.\n")
+        if not path.is_file():
+            raise Refused(HTTPStatus.NOT_FOUND, "no such file\n")
+        if path.stat().st_nlink > 1 and not any(path.is_relative_to(d) for d in font_package_dirs()):
+            raise Refused(HTTPStatus.FORBIDDEN, "a hard link is not served: its other name may be outside the project\n")
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long
+        raise Refused(HTTPStatus.NOT_FOUND, "no such file\n") from None
     return path
 
 

@@ -91,7 +91,7 @@ HANGS = {
     "deeply nested lists": ({"content/other/nl.md": FRONT + "".join(" " * (4 * i) + "1. x\n" for i in range(300))},
                             "content/other/nl.md:17: error: line is indented 52 spaces (at most 48)"),
     "deeply nested quotes": ({"content/other/nl.md": FRONT + "\n".join(">" * i + " x" for i in range(1, 300))},
-                             "content/other/nl.md:12: error: quotes are nested more than 8 deep"),
+                             "content/other/nl.md:8: error: quotes are nested more than 4 deep"),
     "emphasis nested 10,000 deep": ({"content/other/nl.md": FRONT + "*" * 5000 + "a" + "*" * 5000 + "\n"},
                                     "content/other/nl.md"),
     "block titles ending in long runs of tabs": ({"content/other/nl.md": FRONT + ("/// callout | t" + "\t" * 9980 + "x\n///\n") * 25},
@@ -314,7 +314,18 @@ def test_a_link_too_long_for_a_qr_code_is_an_error_with_its_line(root):
 
 @pytest.mark.parametrize("svg, reason", [
     ("<svg xmlns='http://www.w3.org/2000/svg'>" + "<g>" * 100 + "</g>" * 100 + "</svg>", "nested more than 64"),
-    ("<svg xmlns='http://www.w3.org/2000/svg'>" + "<rect/>" * 25_000 + "</svg>", "of 25001 elements"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'>" + "<rect/>" * 25_000 + "</svg>", "draws 5001 elements"),
+    # regression: 1 KB of nested <use> drew millions of shapes (minutes and 1.6 GB in the typesetter)
+    ("<svg xmlns='http://www.w3.org/2000/svg'><g id='a'>" + "<rect/>" * 10 + "</g>" + "".join(
+        f"<g id='{b}'>" + f"<use href='#{a}'/>" * 10 + "</g>" for a, b in zip("abcd", "bcde")) + "</svg>",
+     "draws 5001 elements (at most 5000, <use> copies counted)"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><g id='a'><use href='#b'/></g><g id='b'><use href='#a'/></g></svg>",
+     "refer to themselves in a loop"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' xmlns:x='http://www.w3.org/1999/xlink'>"
+     "<image href='#ok' x:href='/etc/hostname.png'/></svg>", "refers to another file"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><style>@\\69mport url(x.css);</style></svg>", "backslash escapes"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><image href='data:image/svg+xml;base64,PHN2Zy8+'/></svg>",
+     "refers to another file or SVG"),
     ("<svg xmlns='http://www.w3.org/2000/svg'><image href='/etc/hostname'/></svg>", "refers to another file"),
     ("<svg xmlns='http://www.w3.org/2000/svg'><style>@import url(x.css);</style></svg>", "whose style loads another file"),
     ("<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "is not valid SVG"),
@@ -403,3 +414,17 @@ def test_line_numbers_count_only_newlines_as_line_ends(root):
     # regression: U+2028 and '\r' split lines for the block reader but not for the decoder
     problems = problems_for(root, {"content/other/nl.md": "---\ntitle: T\n---\na\u2028b\r\n/// callout | x\r\n"})
     assert "content/other/nl.md:5: error: block 'callout' is not closed with '///'" in problems
+
+
+@pytest.mark.parametrize("value", ['"x\\uD800"', '"x\\x00"', '"x\\e[31m"', '"x\\x07"', '"a\\ufffe"'])
+def test_yaml_escapes_cannot_make_characters_the_file_could_not_hold(root, value):
+    # regression: `check` passed and the build failed (UnicodeEncodeError, notdef glyphs)
+    problems = problems_for(root, {"content/other/nl.md": f"---\ntitle: Andere folder\nsummary: {value}\n---\n## A\n"})
+    assert any(p.startswith("content/other/nl.md:3: error: 'summary' contains the character U+") for p in problems), problems
+
+
+def test_a_problem_is_always_one_line():
+    from leaflets.errors import Problem, SourceLocation
+
+    text = str(Problem(SourceLocation("f.md", 1), "a\u2028b\nforged.md:1: error: x\x85c"))
+    assert "\n" not in text and "\u2028" not in text and "\x85" not in text

@@ -208,3 +208,31 @@ def test_fetcher_follows_a_symlink_before_comparing_it_with_the_allowed_folders(
     with pytest.raises(Exception):
         fetcher.fetch((allowed / "link.svg").as_uri())
     assert fetcher.refused and "outside" in fetcher.refused[0]
+
+
+@pytest.mark.parametrize("where, body", [
+    ("content/other/images/hard.svg", "![Geheim](images/hard.svg)\n"),
+    ("content/other/nl.md", None),
+    ("brands/default/logo.svg", "Tekst.\n"),
+])
+def test_a_hard_link_to_an_outside_file_is_refused(project, outside, where, body):
+    # regression: a hard link's path is inside the project, so every path check passed it
+    before = last_good(project)
+    source = outside / ("secret.md" if where.endswith(".md") else "secret.svg")
+    (project / where).unlink(missing_ok=True)
+    os.link(source, project / where)
+    if body is not None:
+        (project / "content/other/nl.md").write_text(FRONT + body)
+    report = build(project, OTHER, jobs=1)
+    assert any("hard link" in str(p) for p in report.problems), [str(p) for p in report.problems]
+    assert not report.built
+    assert_nothing_leaked(project, outside, before)
+
+
+def test_a_links_block_item_is_checked_as_the_template_reads_it(project, outside):
+    # regression: '[a\](file:…)' is no link to Markdown, but the links block's own reader took
+    # the address as written: check passed and only the worker refused it
+    (project / "content/other/nl.md").write_text(FRONT + f"/// links | Meer\n- [a\\](file://{outside}/secret.svg)\n///\n")
+    report = build(project, OTHER, jobs=1)
+    assert any(str(p).startswith("content/other/nl.md:7: error: link 'file://") for p in report.problems), \
+        [str(p) for p in report.problems]

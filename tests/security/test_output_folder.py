@@ -6,6 +6,7 @@ build's manifest or cache entries, and writes files the umask allows others to r
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -109,3 +110,23 @@ def test_a_path_in_the_cache_that_leaves_the_folder_is_never_listed(project):
     assert build(project, Selection(leaflets=("other",), formats=("a4",)), jobs=1).ok
     assert "secret" not in (output / "manifest.json").read_text()
     assert Path(project.parent / "secret.pdf").read_text() == "x"
+
+
+@pytest.mark.parametrize("link", ["default", ".thumbs", ".leaflets.lock", "default/nl/other-patient-a4.pdf"])
+def test_a_symbolic_link_inside_the_output_folder_is_refused_and_nothing_outside_is_touched(project, tmp_path, link, capsys):
+    # regression: a linked .thumbs made the catalogue delete files outside; a linked folder or
+    # lock file made the build write there; a linked PDF could be read into a booklet
+    assert build(project, Selection(leaflets=("other",), formats=("a4",)), jobs=1).ok
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "family-photo.png").write_bytes(b"precious")
+    target = project / "output" / link
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink(missing_ok=True)
+    os.symlink(outside if link in ("default", ".thumbs") else outside / "family-photo.png", target)
+    assert main(["--project", str(project), *OTHER, "--force"]) == 2
+    assert f"holds a symbolic link ({link})" in capsys.readouterr().err
+    assert [p.name for p in outside.iterdir()] == ["family-photo.png"]
+    assert (outside / "family-photo.png").read_bytes() == b"precious"
