@@ -95,7 +95,7 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
     shown = relative(path, root)
     if not path.is_file():
         return None, [Problem(SourceLocation(shown), "brand folder has no brand.yml")]
-    located, problems = load_yaml_file(path, shown, root)
+    located, problems = load_yaml_file(path, shown, folder)  # a linked brand.yml stays in its folder
     if located is None:
         return None, problems
     try:

@@ -71,7 +71,7 @@ def load_document(path: Path, root: Path, keys: set[str], leaflet_ids: set[str])
     shown = relative(path, root)
     try:
         with deadline(SECONDS_PER_FILE):
-            raw, found = read_markdown(path, shown, root)
+            raw, found = read_markdown(path, shown, path.parent)  # a linked file stays in its leaflet folder
             document, more = validate_document(raw, path.parent.name, path.stem, path, keys, leaflet_ids)
     except TooSlow as exc:
         return None, [Problem(SourceLocation(shown), f"{exc} to read and check: split long paragraphs and lists")]
@@ -86,7 +86,7 @@ def load_leaflet(folder: Path, root: Path, leaflet_ids: set[str]) -> tuple[Leafl
     shown = relative(meta_path, root)
     if not meta_path.is_file():
         return None, [Problem(SourceLocation(shown), "missing leaflet.yaml (version, dates, owner, sources)")]
-    located, problems = load_yaml_file(meta_path, shown, root)
+    located, problems = load_yaml_file(meta_path, shown, folder)
     meta, found = validate_leaflet_meta(folder.name, located)
     problems += found
     if meta is None:

@@ -138,7 +138,7 @@ def test_symlinked_language_file_is_refused(project, outside):
     (project / "content/other/nl.md").unlink()
     os.symlink(outside / "secret.md", project / "content/other/nl.md")
     report = build(project, OTHER, jobs=1)
-    assert "content/other/nl.md: error: is a symbolic link to a file outside p/: refused" in [str(p) for p in report.problems]
+    assert "content/other/nl.md: error: is a symbolic link to a file outside other/: refused" in [str(p) for p in report.problems]
     assert_nothing_leaked(project, outside, before)
 
 
@@ -235,4 +235,14 @@ def test_a_links_block_item_is_checked_as_the_template_reads_it(project, outside
     (project / "content/other/nl.md").write_text(FRONT + f"/// links | Meer\n- [a\\](file://{outside}/secret.svg)\n///\n")
     report = build(project, OTHER, jobs=1)
     assert any(str(p).startswith("content/other/nl.md:7: error: link 'file://") for p in report.problems), \
+        [str(p) for p in report.problems]
+
+
+def test_a_language_file_linked_to_another_project_file_is_refused(project):
+    # a project holds more than leaflets (.env, deploy keys): a content file may only be content
+    (project / ".env").write_text(f"API_KEY={SECRET}\n")
+    (project / "content/other/nl.md").unlink()
+    os.symlink(project / ".env", project / "content/other/nl.md")
+    report = build(project, OTHER, jobs=1)
+    assert "content/other/nl.md: error: is a symbolic link to a file outside other/: refused" in \
         [str(p) for p in report.problems]
