@@ -208,19 +208,29 @@ def keep(project: Project, store: OutputStore, plan: Plan, result: JobResult, re
     if result.pdf is None or any(severity == "error" for severity, _ in result.messages):
         report.failed.append(variant)
         return
-    write(project, store, (variant, plan.keys[variant]), (result.pdf, result.pages), report)
+    write(project, store, Finished(variant, plan.keys[variant], result.pdf, result.pages), report)
 
 
-def write(project: Project, store: OutputStore, made: tuple[Variant, str], pdf: tuple[bytes, int],
-          report: BuildReport, imposed_from: str | None = None) -> None:
-    """Store one finished PDF (`made` is the variant and its key; `pdf` its bytes and pages)."""
-    (variant, key), (data, pages) = made, pdf
+@dataclass(frozen=True)
+class Finished:
+    """A PDF ready to store: its variant, the key of the inputs it was made from, bytes, pages."""
+
+    variant: Variant
+    key: str
+    pdf: bytes
+    pages: int
+    imposed_from: str | None = None  # the booklet: the PDF it was imposed from
+
+
+def write(project: Project, store: OutputStore, made: Finished, report: BuildReport) -> None:
+    """Store one finished PDF with its manifest entry and count it as built."""
+    variant = made.variant
     title = project.leaflet(variant.leaflet).document(variant.language).title
-    entry = ManifestEntry(variant.output_path, variant.leaflet, variant.audience, variant.language,
-                          variant.brand, variant.format, title, pages, sha256_bytes(data), imposed_from)
-    store.write(variant, key, data, entry)
+    entry = ManifestEntry(variant.output_path, variant.leaflet, variant.audience, variant.language, variant.brand,
+                          variant.format, title, made.pages, sha256_bytes(made.pdf), made.imposed_from)
+    store.write(variant, made.key, made.pdf, entry)
     report.built.append(variant)
-    report.pages += pages
+    report.pages += made.pages
 
 
 # ---------------------------------------------------------------- impose (print products)
@@ -240,4 +250,4 @@ def impose(project: Project, store: OutputStore, variant: Variant, force: bool, 
 
     title = project.leaflet(variant.leaflet).document(variant.language).title
     pdf, sheets = impose_booklet(store.read(source), title, variant.language)
-    write(project, store, (variant, key), (pdf, sheets), report, imposed_from=source.output_path)
+    write(project, store, Finished(variant, key, pdf, sheets, imposed_from=source.output_path), report)
