@@ -112,6 +112,18 @@ def block_titles(source: str, audience: str) -> list[str]:
                                           edition(source, audience), re.M)]
 
 
+def assert_fonts_embedded(path: Path, families: tuple[str, ...]) -> None:
+    """Every font of the PDF is embedded, has a ToUnicode map, and is one of `families`."""
+    with pikepdf.open(path) as pdf:
+        fonts = {f.objgen: f for page in pdf.pages for f in page.Resources.Font.values()}
+        assert fonts
+        for font in fonts.values():
+            descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
+            assert "/ToUnicode" in font
+            assert any(family in str(font.BaseFont) for family in families), font.BaseFont
+
+
 def assert_in_order(text: str, titles: list[str]) -> None:
     """Each title is found in `text` after the one before it (line breaks and hyphenation, and
     typographic quotes, ignored on both sides)."""
