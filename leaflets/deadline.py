@@ -21,6 +21,12 @@ class TooSlow(BaseException):
     on), which would swallow the deadline."""
 
 
+# Once expired, the alarm fires again this often until the block ends: a TooSlow that lands
+# where Python cannot raise it (a garbage-collector callback, a __del__, a `finally` that
+# swallows) is reported as "unraisable" and dropped, and the work would go on past its deadline.
+REPEAT_SECONDS = 0.01
+
+
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Raise TooSlow in the block after `seconds`. Inside an outer timer that ends sooner, the
@@ -33,8 +39,12 @@ def deadline(seconds: float) -> Iterator[None]:
         yield
         return
 
+    inside = [True]
+
     def expire(signum, frame):
-        raise TooSlow(f"took longer than {seconds:g} s")
+        if inside[0]:
+            signal.setitimer(signal.ITIMER_REAL, REPEAT_SECONDS)  # in case this one is swallowed
+            raise TooSlow(f"took longer than {seconds:g} s")
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
@@ -42,6 +52,7 @@ def deadline(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
+        inside[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer:
