@@ -49,14 +49,15 @@ def thumbnail(pdf: Path, target: Path) -> bool:
 def render_catalogue(output: Path, entries: list[dict], brand_names: dict[str, str]) -> str:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for entry in entries:
-        groups[(entry["leaflet"], entry["language"], entry["audience"], entry["title"])].append(entry)
+        groups[(entry["leaflet"], entry["language"], entry["audience"], entry["title"],
+                entry.get("status", "draft"))].append(entry)
     return render_page("catalogue/index.html.j2", count=len(entries), width=THUMB_PX,
                        groups=[_group(key, items, output, brand_names) for key, items in sorted(groups.items())])
 
 
 def _group(key: tuple, entries: list[dict], output: Path, brand_names: dict[str, str]) -> dict:
-    leaflet, language, audience, title = key
-    return {"leaflet": leaflet, "language": language, "title": title,
+    leaflet, language, audience, title, status = key
+    return {"leaflet": leaflet, "language": language, "title": title, "draft": status != "approved",
             "readers": READERS.get(audience, "healthcare professionals"),
             "pdfs": [_pdf(e, output, brand_names) for e in sorted(entries, key=lambda e: (e["brand"], e["format"]))]}
 

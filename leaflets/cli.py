@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import Problem, SourceLocation
 
-COMMANDS = ("build", "check", "verify", "serve", "status", "translated")
+COMMANDS = ("build", "check", "verify", "serve", "status", "translated", "approve")
 DESCRIPTION = """\
 Make accessible, print-ready PDF leaflets from the Markdown files in content/.
 
@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="where PDFs, manifest.json and the build cache go (default: output/ in the project)")
     build.add_argument("--force", action="store_true", help="rebuild every PDF, even unchanged ones")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (non-zero exit)")
+    build.add_argument("--release", action="store_true",
+                       help="build approved editions only: a draft (never approved, or changed since) is refused "
+                            "with a non-zero exit instead of printed with a draft mark")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress bar; only problems and the summary")
 
     check = commands.add_parser("check", help="check content, leaflet.yaml and brands without making PDFs",
@@ -66,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
                                      description="After updating a translation, record the version of the source "
                                                  "file it now follows, so 'check' stops reporting it as stale.")
     translated.add_argument("files", nargs="+", type=Path, metavar="FILE.md", help="e.g. content/faq/en.md")
+
+    approve = commands.add_parser("approve", help="record that a language's text was approved for patients",
+                                  description="Record in leaflet.yaml who approved this text (name, role, date) and "
+                                              "a digest of it. Its PDFs then lose the draft mark and name the "
+                                              "approver in the colophon; any later change to the text (or the "
+                                              "sources) makes them drafts again.")
+    approve.add_argument("files", nargs="+", type=Path, metavar="FILE.md", help="e.g. content/faq/nl.md")
+    approve.add_argument("--by", required=True, metavar="NAME", help="who approved it, e.g. 'Dr. A. Jansen'")
+    approve.add_argument("--role", required=True, metavar="ROLE", help="their role, e.g. 'neuroloog, commissie patiëntinformatie'")
+    approve.add_argument("--date", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                         help="the day of the approval (default: today)")
 
     serve = commands.add_parser("serve", help="preview leaflets in the browser, reloading when files change",
                                 description="Start a preview server on 127.0.0.1. Its index lists every leaflet, "
@@ -103,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: nothing half-written was kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `build.py status | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
 
 
 def _main(argv: list[str] | None) -> int:
@@ -112,7 +129,7 @@ def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     args.project = args.project or _default_project()
     commands = {"build": cmd_build, "check": cmd_check, "verify": cmd_verify, "serve": cmd_serve,
-                "status": cmd_status, "translated": cmd_translated}
+                "status": cmd_status, "translated": cmd_translated, "approve": cmd_approve}
     return commands[args.command](args)
 
 
@@ -155,7 +172,7 @@ def cmd_build(args) -> int:
     try:
         with _progress(quiet=args.quiet) as progress:
             report = build(args.project, selection, jobs=args.jobs, progress=progress, force=args.force,
-                           output=args.output)
+                           output=args.output, release=args.release)
     except ForeignFolder as exc:  # not our folder: touch nothing in it
         print(exc, file=sys.stderr)
         return 2
@@ -167,6 +184,9 @@ def cmd_build(args) -> int:
     print(f"Built {len(report.built)}/{count(total, 'PDF')} ({count(report.pages, 'page')}), skipped "
           f"{len(report.skipped)} unchanged, {len(report.failed)} failed, {count(errors, 'error')}, "
           f"{count(warnings, 'warning')} in {report.seconds:.1f} s. Output: {(args.output or args.project / 'output').resolve()}")
+    if report.drafts:
+        print(f"{count(len(report.drafts), 'edition')} not approved, printed as drafts: {', '.join(report.drafts)} "
+              "(python build.py status; docs/approval.md)")
     return 1 if errors or report.failed or (args.strict and warnings) else 0
 
 
@@ -221,6 +241,37 @@ def cmd_translated(args) -> int:
             continue
         digest = mark_translated(path, leaflet.folder / f"{leaflet.meta.source_language}.md")
         print(f"{path}: now follows {leaflet.meta.source_language}.md version {digest}")
+    return 1 if failed else 0
+
+
+def cmd_approve(args) -> int:
+    from .approval import ApprovalError, record
+    from .project import load_project
+
+    project, problems = load_project(args.project)
+    failed = 0
+    for path in args.files:
+        leaflet = next((l for l in project.leaflets if path.resolve().parent == l.folder.resolve()), None)
+        document = leaflet.document(path.stem) if leaflet else None
+        if leaflet is None or path.suffix != ".md" or not path.is_file():
+            print(f"{path}: error: not a language file of a known leaflet (content/<leaflet>/<lang>.md)", file=sys.stderr)
+            failed += 1
+            continue
+        errors = [p for p in problems if p.is_error and Path(p.where.path).resolve() in
+                  (path.resolve(), path.resolve().parent / "leaflet.yaml")]
+        if errors or document is None:
+            _print_problems(errors)
+            print(f"{path}: error: has errors (see above): only valid text can be approved", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            approved = record(leaflet, document, args.by, args.role, args.date or date.today())
+        except ApprovalError as exc:
+            print(f"{path}: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{path}: approved by {approved.by} ({approved.role}) on {approved.date.isoformat()}, "
+              f"text {approved.text}; recorded in {leaflet.folder / 'leaflet.yaml'}")
     return 1 if failed else 0
 
 

@@ -11,6 +11,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+from .approval import approval_problems
 from .errors import Problem, SourceLocation
 from .model import Document, Leaflet, Project
 from .readability import FORMULAS, TARGET_SCORE, TARGET_WORDS, measure
@@ -38,6 +39,7 @@ def editorial_problems(project: Project, today: date) -> list[Problem]:
         problems += _review(leaflet, today)
         problems += translation_problems(leaflet)
         problems += _per_language_fields(project, leaflet)
+        problems += approval_problems(leaflet)
         for document in leaflet.documents:
             problems += _readability(document)
     return problems + _readability_coverage(project)

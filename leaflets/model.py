@@ -42,6 +42,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """Who signed off one language's text, and which text (leaflet.yaml `approvals`)."""
+
+    language: str
+    by: str
+    role: str
+    date: date
+    text: str  # 12-hex digest of the approved text (`approval.digest`); another text is a draft
+    where: SourceLocation = SourceLocation("")
+
+
+@dataclass(frozen=True)
 class LeafletMeta:
     """Facts about a leaflet that do not change per language (content/<id>/leaflet.yaml)."""
 
@@ -64,6 +76,11 @@ class LeafletMeta:
     languages: tuple[str, ...] = ()  # required languages (missing ones are reported by `check`)
     review_by_line: int = 0  # where review_by stands in leaflet.yaml, for `check` messages
     owner_line: int = 0  # where owner stands in leaflet.yaml
+    approvals: tuple[Approval, ...] = ()
+    approvals_line: int = 0  # where approvals stands in leaflet.yaml (0: not there)
+
+    def approval(self, language: str) -> Approval | None:
+        return next((a for a in self.approvals if a.language == language), None)
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,7 @@ class Document:
     images: tuple[Path, ...] = ()  # the picture files the text shows (resolved)
     leaflet_refs: tuple[str, ...] = ()  # ids of the other leaflets it names (their titles are printed)
     translated_sections: tuple[tuple[str, str], ...] = ()  # translations: (section title, hash) of the source then
+    text_hash: str = ""  # sha256 of the file without translation bookkeeping: what an approval covers
 
     def summary_for(self, audience: str) -> str:
         """The one-sentence summary under the title, as this edition's readers need it."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from .approval import edition, release_refusal
 from .catalogue import write_catalogue
 from .deadline import TooSlow, deadline
 from .editorial import translation_problems
@@ -36,6 +37,7 @@ class BuildReport:
     built: list[Variant] = field(default_factory=list)
     skipped: list[Variant] = field(default_factory=list)
     failed: list[Variant] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)  # editions (leaflet/language) built with a draft mark
     pages: int = 0
     seconds: float = 0.0
 
@@ -64,19 +66,26 @@ class Plan:
 
 
 def build(root: Path, selection: Selection = Selection(), jobs: int | Executor | None = None,
-          progress: Progress | None = None, force: bool = False, output: Path | None = None) -> BuildReport:
+          progress: Progress | None = None, force: bool = False, output: Path | None = None,
+          release: bool = False) -> BuildReport:
     """Build the selected variants into `output` (default: the project's output/).
 
     `jobs` is the number of worker processes (default: one per core), or an Executor to run the
-    typesetting jobs on. Raises `write.ForeignFolder` for an output folder that is not ours."""
+    typesetting jobs on. With `release`, a draft edition is refused (a failed variant), not
+    built with a draft mark. Raises `write.ForeignFolder` for an output folder that is not ours."""
     started = time.perf_counter()
     project, problems = load_project(root)  # read + validate: every problem, with file and line
     problems += [Problem(SourceLocation("command line"), m) for m in selection.unknown(project)]
     variants = expand(project, selection)
+    refused = release_refusals(project, variants) if release else {}
+    variants = [v for v in variants if v not in refused]
     status = (lambda message: progress(message, 0, 0)) if progress else None
     with OutputStore.open(output or project.root / "output", on_wait=status) as store:
         plan = plan_build(project, variants, store, force)
-        report = BuildReport(problems, editorial_state(project, variants), skipped=list(plan.skipped))
+        report = BuildReport(problems, editorial_state(project, variants), skipped=list(plan.skipped),
+                             drafts=drafts(project, variants))
+        for variant, why in refused.items():
+            report.fail(variant, why)
         pending = render_jobs(project, longest_first(project, plan.stale, store), report)  # render, here
         for result in typeset_all(pending, len(plan.stale), jobs, progress):  # typeset → post-process → verify
             keep(project, store, plan, result, report)  # write: atomically, or keep the last good PDF
@@ -99,6 +108,24 @@ def editorial_state(project: Project, variants: list[Variant]) -> list[Problem]:
         languages.setdefault(variant.leaflet, set()).add(variant.language)
     return [p for leaflet in project.leaflets if leaflet.meta.id in languages
             for p in translation_problems(leaflet, languages[leaflet.meta.id])]
+
+
+def drafts(project: Project, variants: list[Variant]) -> list[str]:
+    """The editions among `variants` that are drafts (not approved, or changed since)."""
+    editions = sorted({(v.leaflet, v.language) for v in variants})
+    return [f"{l}/{lang}" for l, lang in editions
+            if edition(project.leaflet(l), project.leaflet(l).document(lang)).status == "draft"]
+
+
+def release_refusals(project: Project, variants: list[Variant]) -> dict[Variant, str]:
+    """For --release: each draft variant and why it is refused."""
+    refusals = {}
+    for variant in variants:
+        leaflet = project.leaflet(variant.leaflet)
+        why = release_refusal(leaflet, leaflet.document(variant.language))
+        if why:
+            refusals[variant] = why
+    return refusals
 
 
 def plan_build(project: Project, variants: list[Variant], store: OutputStore, force: bool) -> Plan:
@@ -225,9 +252,11 @@ class Finished:
 def write(project: Project, store: OutputStore, made: Finished, report: BuildReport) -> None:
     """Store one finished PDF with its manifest entry and count it as built."""
     variant = made.variant
-    title = project.leaflet(variant.leaflet).document(variant.language).title
+    leaflet = project.leaflet(variant.leaflet)
+    document = leaflet.document(variant.language)
     entry = ManifestEntry(variant.output_path, variant.leaflet, variant.audience, variant.language, variant.brand,
-                          variant.format, title, made.pages, sha256_bytes(made.pdf), made.imposed_from)
+                          variant.format, document.title, made.pages, sha256_bytes(made.pdf),
+                          edition(leaflet, document).status, made.imposed_from)
     store.write(variant, made.key, made.pdf, entry)
     report.built.append(variant)
     report.pages += made.pages

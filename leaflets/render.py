@@ -14,6 +14,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .approval import edition
 from .blocks import BLOCKS
 from .boundary import AllowedRoots
 from .brand import script_font_files
@@ -214,6 +215,8 @@ def render(project: Project, variant: Variant) -> Rendered:
         toc=renderer.toc, sources=numbered_sources(leaflet.meta.sources, cited),
         dates={"published": long_date(leaflet.meta.published, variant.language),
                "review_by": long_date(leaflet.meta.review_by, variant.language)},
+        edition=edition(leaflet, document),  # approved (the colophon names who) or a draft (marked on every page)
+        approved_on=long_date(a.date, variant.language) if (a := leaflet.meta.approval(variant.language)) else "",
         direction=text_direction(variant.language), lang=variant.language,
         script_fonts=script_font_files(variant.language),
     )

@@ -112,6 +112,18 @@ class SourceFile(BaseModel):
     pmid: Annotated[str, BeforeValidator(_number_as_text)] = Field(default="", pattern=r"^\d*$")
 
 
+class ApprovalFile(BaseModel):
+    """One language's sign-off; `python build.py approve FILE --by NAME --role ROLE` writes it."""
+    model_config = ConfigDict(extra="forbid")
+    by: str = Field(min_length=1, max_length=120)
+    role: str = Field(min_length=1, max_length=120)
+    date: date
+    text: str = Field(pattern=r"^[0-9a-f]{12}$")  # which text was approved (approval.digest)
+
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+
+
 class LeafletFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str
@@ -122,6 +134,7 @@ class LeafletFile(BaseModel):
     audiences: list[Literal["patient", "professional"]] = Field(min_length=1)
     languages: list[str] = []  # languages this leaflet must exist in; a missing one is reported
     sources: list[SourceFile] = Field(min_length=1)
+    approvals: dict[Language, ApprovalFile] = {}  # per language: who approved which text
 
 
 # ---------------------------------------------------------------- <lang>.md front matter

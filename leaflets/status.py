@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from .approval import edition
 from .editorial import translation_state
 from .expand import Selection, expand
 from .inputs import InputHasher, imposition_key
@@ -20,7 +21,8 @@ def status_table(root: Path, output: Path | None = None) -> str:
     store = OutputStore.read_only(output or root / "output")
     hasher = InputHasher(project)
     table = Table(title="Leaflets", show_lines=False)
-    for column in ("leaflet", "lang", "audience", "version", "review by", "translation", "readability", "PDFs current"):
+    for column in ("leaflet", "lang", "audience", "version", "review by", "translation", "approval", "readability",
+                   "PDFs current"):
         table.add_column(column)
     for leaflet in project.leaflets:
         for document in leaflet.documents:
@@ -31,6 +33,7 @@ def status_table(root: Path, output: Path | None = None) -> str:
                 result = measure(document, audience) if audience == "patient" else None
                 table.add_row(leaflet.meta.id, document.language, audience, leaflet.meta.version,
                               leaflet.meta.review_by.isoformat(), translation_state(leaflet, document),
+                              _approval(leaflet, document),
                               str(result) if result else "–", f"{current}/{len(variants)}")
     console = Console(width=140, record=True, force_terminal=False)
     with console.capture() as capture:
@@ -38,6 +41,13 @@ def status_table(root: Path, output: Path | None = None) -> str:
         if problems:
             console.print(f"{len(problems)} problems: run 'python build.py check'")
     return capture.get()
+
+
+def _approval(leaflet, document) -> str:
+    state = edition(leaflet, document)
+    if state.approved:
+        return f"approved {state.approval.date.isoformat()}"
+    return "draft (changed)" if state.approval else "draft"
 
 
 def _is_current(project, hasher: InputHasher, store: OutputStore, variant) -> bool:

@@ -8,13 +8,14 @@ never raised.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .body import BodyChecker
 from .errors import Problem, SourceLocation
-from .model import Document, LeafletMeta, Source
+from .model import Approval, Document, LeafletMeta, Source
 from .read import Located, RawDocument
 from .schema import FrontMatter, LeafletFile, model_problems
 
@@ -36,9 +37,12 @@ def validate_leaflet_meta(leaflet_id: str, located: Located | None) -> tuple[Lea
             problems.append(Problem(located.at("sources", index, "key"), f"source key '{key}' is used twice"))
     sources = tuple(Source(**s.model_dump(), where=located.at("sources", i)) for i, s in enumerate(parsed.sources))
     owner = parsed.owner if isinstance(parsed.owner, str) else tuple(sorted(parsed.owner.items()))
+    approvals = tuple(Approval(language, a.by, a.role, a.date, a.text, located.at("approvals", language))
+                      for language, a in sorted(parsed.approvals.items()))
     meta = LeafletMeta(leaflet_id, parsed.version, parsed.published, parsed.review_by, owner,
                        parsed.source_language, tuple(parsed.audiences), sources, SourceLocation(located.path, 1),
-                       tuple(parsed.languages), located.lines.get(("review_by",), 0), located.lines.get(("owner",), 0))
+                       tuple(parsed.languages), located.lines.get(("review_by",), 0), located.lines.get(("owner",), 0),
+                       approvals, located.lines.get(("approvals",), 0))
     return (None if problems else meta), problems
 
 
@@ -60,9 +64,22 @@ def validate_document(raw: RawDocument, leaflet_id: str, language: str, file: Pa
     problems += sorted(checker.problems, key=lambda p: p.where.line)  # stable: same line keeps its order
     if front is None or any(p.is_error for p in problems):
         return None, problems
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    data = file.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
     return Document(leaflet_id, language, front.title, front.summary, tuple(front.keywords),
                     front.translation_of, body, file, SourceLocation(raw.path, 1), digest,
                     front.source_hash or "", front.summary_professional,
                     raw.front.lines.get(("source_hash",), 1), tuple(sorted(checker.images)),
-                    tuple(sorted(checker.leaflet_refs)), tuple(front.source_sections.items())), problems
+                    tuple(sorted(checker.leaflet_refs)), tuple(front.source_sections.items()),
+                    text_hash(data)), problems
+
+
+BOOKKEEPING = re.compile(rb"\n(?:source_hash|source_sections)[ \t]*:[^\n]*")  # the line and its line break
+
+
+def text_hash(data: bytes) -> str:
+    """sha256 of a content file without the lines `translated` writes: marking a translation up
+    to date changes no word a reader sees, so it must not undo an approval."""
+    end = data.find(b"\n---", 3)
+    front, rest = (data[:end], data[end:]) if data.startswith(b"---") and end > 0 else (b"", data)
+    return hashlib.sha256(BOOKKEEPING.sub(b"", front) + rest).hexdigest()

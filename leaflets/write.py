@@ -57,6 +57,7 @@ class ManifestEntry:
     title: str
     pages: int
     sha256: str
+    status: str  # "approved", or "draft": not approved, or changed since (`approval`)
     imposed_from: str | None = None  # for print products made from another PDF (the booklet)
 
     def as_dict(self) -> dict:
@@ -234,5 +235,5 @@ def _record(path: object, value: object) -> Record | None:
     except TypeError:
         return None
     ok = all(isinstance(getattr(made, f), str) for f in ("leaflet", "audience", "language", "brand", "format", "title",
-                                                        "sha256")) and isinstance(made.pages, int)
+                                                        "sha256", "status")) and isinstance(made.pages, int)
     return Record(value["key"], made) if ok else None

@@ -12,15 +12,15 @@ from leaflets.catalogue import THUMBS, render_catalogue, thumbnail, write_catalo
 TITLE = 'Pijn <b>"&"</b> \'moe\''
 ENTRIES = [
     {"path": "b&b/nl/x-patient-a4.pdf", "leaflet": "x", "audience": "patient", "language": "nl", "brand": "b&b",
-     "format": "a4", "title": TITLE, "pages": 3, "sha256": "aa"},
+     "format": "a4", "title": TITLE, "pages": 3, "sha256": "aa", "status": "draft"},
     {"path": "b&b/nl/x-patient-nope.pdf", "leaflet": "x", "audience": "patient", "language": "nl", "brand": "b&b",
-     "format": "nope", "title": TITLE, "pages": 1, "sha256": "bb"},
+     "format": "nope", "title": TITLE, "pages": 1, "sha256": "bb", "status": "draft"},
     {"path": "a/en/x-professional-a5.pdf", "leaflet": "x", "audience": "professional", "language": "en", "brand": "a",
-     "format": "a5", "title": "Pain", "pages": 12, "sha256": "cc"},
+     "format": "a5", "title": "Pain", "pages": 12, "sha256": "cc", "status": "approved"},
 ]
 BRANDS = {"b&b": "Bed <&> Breakfast"}
 
-# regression: the catalogue moved from f-strings to a template; these are the f-strings' bytes
+# the exact page: escaping, grouping, a draft said in words, "1 page" in the singular
 EXPECTED = """\
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -37,12 +37,13 @@ h2{border-bottom:2px solid #1f4e79;color:#1f4e79}</style></head><body>
 <li><a href="a/en/x-professional-a5.pdf"><br>a, a5</a><br>12 pages — A5 pages, typography tuned for the smaller page</li>
 </ul>
 <h2 lang="nl">Pijn &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt; &#x27;moe&#x27;</h2>
-<p>Leaflet <code>x</code> · language <code>nl</code> · for patients</p>
+<p>Leaflet <code>x</code> · language <code>nl</code> · for patients · <strong>draft</strong>: not approved, \
+not for distribution</p>
 <ul class="pdfs">
 <li><a href="b&amp;b/nl/x-patient-a4.pdf"><img src=".thumbs/aa.png" \
 alt="First page of Pijn &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt; &#x27;moe&#x27; (Bed &lt;&amp;&gt; Breakfast, a4)" \
 width="180"><br>Bed &lt;&amp;&gt; Breakfast, a4</a><br>3 pages — A4 for screens and office printers</li>
-<li><a href="b&amp;b/nl/x-patient-nope.pdf"><br>Bed &lt;&amp;&gt; Breakfast, nope</a><br>1 pages</li>
+<li><a href="b&amp;b/nl/x-patient-nope.pdf"><br>Bed &lt;&amp;&gt; Breakfast, nope</a><br>1 page</li>
 </ul>
 </body></html>
 """
