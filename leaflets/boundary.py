@@ -26,6 +26,10 @@ from urllib.parse import unquote, urljoin, urlparse
 from .limits import MAX_DATA_URL
 
 WEB_LINK = re.compile(r"^(https?://[^\s/@]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$", re.I)
+# What render makes of a content link `leaflet:ID`: another PDF of the same edition, in the same
+# output folder, by file name only. Post-processing turns it into a relative GoToR action, so the
+# link works wherever the output folder is copied, and never names a path of the build machine.
+SIBLING_PDF = re.compile(r"^sibling:[a-z0-9-]+\.pdf$")
 DATA_IMAGE = re.compile(r"^data:image/(svg\+xml|png|jpeg)[;,]", re.I)
 # Attributes through which HTML (or SVG) makes a reader fetch or jump somewhere.
 URL_ATTRIBUTES = frozenset({"src", "href", "xlink:href", "{http://www.w3.org/1999/xlink}href", "srcset", "data",
@@ -78,7 +82,7 @@ def reference_refusal(tag: str, attribute: str, value: str, base_url: str, roots
     """One URL-bearing attribute of the final HTML: an `<a href>` is a link, the rest are reads."""
     value = value.strip()
     if tag == "a" and attribute == "href":
-        return link_refusal(value)
+        return None if SIBLING_PDF.match(value) else link_refusal(value)
     if value.startswith("#") and attribute.endswith("href"):  # SVG <use href="#id">: same document
         return None
     why = resource_refusal(urljoin(base_url, value), roots)

@@ -1,7 +1,8 @@
 """Expand stage: the build matrix leaflet × audience × language × brand × format → Variants."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .model import Project, Variant
 
@@ -53,3 +54,14 @@ def expand(project: Project, selection: Selection) -> list[Variant]:
                     for fmt in _pick(selection.formats, [f.id for f in project.formats]):
                         variants.append(Variant(leaflet.meta.id, audience, language, brand, fmt))
     return sorted(variants)
+
+
+def sibling_files(project: Project, variant: Variant) -> dict[str, str]:
+    """leaflet id → the file name of its PDF in this variant's output folder, for the other
+    leaflets that exist in this language for this audience (so a link to it can work)."""
+    files = {}
+    for other in project.leaflets:
+        if other.meta.id != variant.leaflet and other.document(variant.language) and \
+                variant.audience in other.meta.audiences:
+            files[other.meta.id] = Path(replace(variant, leaflet=other.meta.id).output_path).name
+    return files

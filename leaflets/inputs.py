@@ -14,6 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .brand import script_font_files
+from .expand import sibling_files
 from .model import Project, Variant
 
 
@@ -84,9 +85,12 @@ class InputHasher:
         paths += [f[3] for f in script_font_files(variant.language)]
         return "|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(paths) if p.exists())
 
-    def titles(self, ids: tuple[str, ...], language: str) -> str:
-        """The titles of the other leaflets a text names: a 'see also' line prints them."""
-        return "|".join(f"{l.meta.id}={(l.document(language) or l.documents[0]).title}"
+    def titles(self, ids: tuple[str, ...], variant: Variant) -> str:
+        """The titles of the other leaflets a text names (a 'see also' line prints them), and
+        whether each has a PDF of this edition to link to (`render.sibling_files`)."""
+        linked = sibling_files(self.project, variant)
+        return "|".join(f"{l.meta.id}={(l.document(variant.language) or l.documents[0]).title}"
+                        f"{'>' + linked[l.meta.id] if l.meta.id in linked else ''}"
                         for l in self.project.leaflets if l.documents and l.meta.id in ids)
 
     def key(self, variant: Variant) -> str:
@@ -98,7 +102,7 @@ class InputHasher:
             self.file(document.path), self.file(leaflet.folder / "leaflet.yaml"),
             # Only what this text uses: a new leaflet or an unused picture rebuilds nothing.
             *(f"{p.name}:{self.file(p)}" for p in document.images),
-            self.titles(document.leaflet_refs, variant.language),
+            self.titles(document.leaflet_refs, variant),
             self.tree(root / "templates"), self.tree(root / "styles"),
             self.tree(self.project.brand(variant.brand).folder),
             self.file(root / "locales" / variant.language / "LC_MESSAGES" / "messages.po"),

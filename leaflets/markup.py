@@ -5,7 +5,8 @@ so it is escaped as text, and the result is cleaned by nh3 against an allowlist)
 http(s)/mailto/#anchor only; attribute lists set only `{#id}` and `{lang=..}` (anything else is
 dropped and recorded in `MarkupContext.refused`, which `validate` reports with its line);
 `[@key]` citations become numbered links to the reference list; `[text](leaflet:id)` becomes a
-named reference to another leaflet (recorded in `MarkupContext.leaflet_refs`).
+named reference to another leaflet (recorded in `MarkupContext.leaflet_refs`), linked to that
+leaflet's PDF beside this one (`sibling:FILE.pdf`, see `boundary.SIBLING_PDF`) when there is one.
 """
 from __future__ import annotations
 
@@ -60,6 +61,9 @@ class MarkupContext:
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text) seen
     refused: list[str] = field(default_factory=list)  # attribute-list entries that were dropped
     leaflet_refs: list[str] = field(default_factory=list)  # ids of `leaflet:` links seen
+    # leaflet id → file name of its PDF beside this one (same brand, language, audience, format);
+    # a `leaflet:` link to one of these is a real link, to any other only its title
+    leaflet_files: dict[str, str] = field(default_factory=dict)
     _converter: markdown.Markdown | None = field(default=None, repr=False)
 
     def converter(self) -> markdown.Markdown:
@@ -114,12 +118,20 @@ class LeafletLinks(Treeprocessor):
         self.ctx = ctx
 
     def run(self, root):
-        for element in root.iter():
+        for element in list(root.iter()):
             if element.tag == "a" and element.get("href", "").startswith("leaflet:"):
-                self.ctx.leaflet_refs.append(element.get("href")[8:])
+                target = element.get("href")[8:]
+                self.ctx.leaflet_refs.append(target)
                 element.tag = "cite"
                 element.set("class", "leaflet-ref")
                 element.attrib.pop("href")
+                if target in self.ctx.leaflet_files:  # <cite><a href="sibling:…">words</a></cite>
+                    link = etree.Element("a", {"href": "sibling:" + self.ctx.leaflet_files[target]})
+                    link.text, element.text = element.text, None
+                    link.extend(list(element))
+                    for child in list(element):
+                        element.remove(child)
+                    element.append(link)
             if element.tag in ("h2", "h3", "h4", "h5", "h6"):
                 self.ctx.headings.append((int(element.tag[1]), element.get("id", ""), "".join(element.itertext())))
 
@@ -200,7 +212,7 @@ def to_html(text: str, ctx: MarkupContext) -> str:
 
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True)
+                     url_schemes={"http", "https", "mailto", "sibling"}, link_rel=None, strip_comments=True)
 
 
 def _slug(value: str, separator: str) -> str:

@@ -18,6 +18,7 @@ from .approval import edition
 from .blocks import BLOCKS
 from .boundary import AllowedRoots
 from .brand import script_font_files
+from .expand import sibling_files
 from .i18n import long_date, number, quotes, script_direction, text_direction, translations
 from .markup import LINK_ITEM, MarkupContext, citation_keys, inline, short_url, to_html
 from .model import Block, Brand, Leaflet, Markdown, Node, Project, Source, Variant
@@ -144,8 +145,10 @@ class BodyRenderer:
         items = []
         for label, href in self._items(block):
             kind = "leaflet" if href.startswith("leaflet:") else "internal" if href.startswith("#") else "external"
+            target = href[8:] if kind == "leaflet" else ""
             items.append({"label": Markup(inline(label, self.ctx)), "href": href, "kind": kind,
-                          "leaflet": self.ctx.leaflet_titles.get(href[8:], href[8:]) if kind == "leaflet" else ""})
+                          "leaflet": self.ctx.leaflet_titles.get(target, target),
+                          "file": self.ctx.leaflet_files.get(target, "")})
         return {"items": items}
 
 
@@ -207,7 +210,8 @@ def render(project: Project, variant: Variant) -> Rendered:
     body = for_audience(document.body, variant.audience)
     cited = citation_order(body)
     titles = {l.meta.id: (l.document(variant.language) or l.documents[0]).title for l in project.leaflets if l.documents}
-    ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language))
+    ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language),
+                        leaflet_files=sibling_files(project, variant))
     renderer = BodyRenderer(env, ctx, gettext_.gettext)
     body_html = renderer.nodes(body)
     context = dict(

@@ -38,7 +38,8 @@ Modules, by what they do (each names the gap(s) it closes):
 - `artifacts`: 1 and 5, margin boxes and leaders as artifacts
 - `joins`: 2, elements cut at page breaks joined again
 - `roles`: 3, roles and the role map
-- `links`: 5 and 6, nested Links folded into one, link annotations' /Contents
+- `links`: 5 and 6, nested Links folded into one, link annotations' /Contents; links to another
+  leaflet's PDF as relative GoToR actions
 - `hints`: 4, and the `structure_hints()` hook that 3 and exact joins need
 - `errors`: `PostprocessError`
 """
@@ -54,7 +55,7 @@ from .errors import PostprocessError
 from .fonts import stable_font_programs
 from .hints import structure_hints
 from .joins import join_cut_elements
-from .links import describe_links, flatten_links
+from .links import describe_links, flatten_links, relative_file_links
 from .roles import assign_roles
 from .tree import drop_empty, read_tree
 from .write import write_tree
@@ -81,6 +82,7 @@ def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
         drop_empty(tree.root)
         write_tree(doc, tree, pages, artifacts)
         describe_links(tree.root, generated, pages)
+        relative_file_links(doc)
         if not str(doc.Root.get("/Lang", "")).strip():
             doc.Root.Lang = pikepdf.String(language)
         if bleed_pt:

@@ -1,4 +1,5 @@
-"""Gaps 5 and 6: one Link element per link, and a description of it on its annotation.
+"""Gaps 5 and 6: one Link element per link, and a description of it on its annotation; and
+links to another leaflet's PDF made relative.
 
 A link's generated content (a::after, e.g. ' (page 7)') is part of the one Link, not a nested
 Link; its leader becomes a /Layout artifact (see `artifacts`) while the page number after it
@@ -100,3 +101,22 @@ def _alt(node: Node) -> str:
         if element.obj is not None and "/Alt" in element.obj:
             return str(element.obj.Alt).strip()
     return ""
+
+
+SIBLING = "sibling:"  # render's href for another leaflet's PDF beside this one (boundary.SIBLING_PDF)
+
+
+def relative_file_links(doc: pikepdf.Pdf) -> None:
+    """WeasyPrint writes `sibling:NAME.pdf` as a URI action; a PDF viewer needs a remote go-to
+    (GoToR) with a file name relative to this PDF, so the link works wherever the output folder
+    is copied and names no path of the build machine (ISO 32000-1 12.6.4.3)."""
+    for page in doc.pages:
+        for annotation in page.obj.get("/Annots", pikepdf.Array()):
+            action = annotation.get("/A")
+            uri = str(action.get("/URI", "")) if isinstance(action, Dictionary) else ""
+            if not uri.startswith(SIBLING):
+                continue
+            name = pikepdf.String(uri[len(SIBLING):])
+            annotation.A = Dictionary(S=pikepdf.Name.GoToR, NewWindow=False,
+                                      F=Dictionary(Type=pikepdf.Name.Filespec, F=name, UF=name),
+                                      D=pikepdf.Array([0, pikepdf.Name.Fit]))

@@ -239,8 +239,12 @@ def test_running_footer_text_is_an_artifact(sample):
         footers = [m for m in pdf.marks if m.tag == "Artifact" and m.props.get("Type") == "Pagination"]
         page_numbers = [m for m in footers if re.fullmatch(r"Pagina \d+ van \d+", m.text)]
         assert [m.page for m in page_numbers] == list(range(pages))
-        assert all(m.props.get("Subtype") == subtype for m in footers)
+        drafts = [m for m in footers if "CONCEPT" in m.text]  # the draft mark runs along the top
+        assert [m.page for m in drafts] == list(range(pages))
+        assert all(m.props.get("Subtype") == subtype for m in footers if m not in drafts)
+        assert all(m.props.get("Subtype") == (subtype and "Header") for m in drafts)
         tagged = [m.text for m in pdf.marks if "MCID" in m.props]
+        assert not [t for t in tagged if "CONCEPT" in t]
         assert not [t for t in tagged if re.search(r"Pagina \d+ van \d+", t)]
         _assert_tagging_is_consistent(pdf)
 
@@ -369,7 +373,7 @@ def test_no_content_is_lost(sample):
     after_tagged = [m.text for m in sample.out.marks if "MCID" in m.props]
     after_artifacts = [m.text for m in sample.out.marks if m.tag == "Artifact" and m.props]
     assert sorted(after_tagged + after_artifacts) == before
-    assert all(set(t) <= {"."} or re.search(r"Pagina \d+ van|Versie", t) for t in after_artifacts)
+    assert all(set(t) <= {"."} or re.search(r"Pagina \d+ van|Versie|^CONCEPT — niet voor verspreiding$", t) for t in after_artifacts)
 
 
 def test_text_still_extracts_in_reading_order(sample, tmp_path):
