@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -50,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="PDFs made at the same time (default: %(default)s, one per processor core)")
     build.add_argument("--output", "-o", type=Path, default=None, metavar="DIR",
                        help="where PDFs, manifest.json and the build cache go (default: output/ in the project)")
+    build.add_argument("--scheduler", type=_scheduler, default=None, metavar="ADDRESS",
+                       help="typeset on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N to "
+                            "start N worker processes here (needs leaflets[cluster]; see README, 'Many machines')")
     build.add_argument("--force", action="store_true", help="rebuild every PDF, even unchanged ones")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (non-zero exit)")
     build.add_argument("--release", action="store_true",
@@ -100,6 +104,15 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
     return port
+
+
+def _scheduler(text: str) -> str:
+    from .cluster import SchedulerError, scheduler_address
+
+    try:
+        return scheduler_address(text)
+    except SchedulerError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _jobs(text: str) -> int:
@@ -165,14 +178,18 @@ def _print_problems(problems: list[Problem]) -> tuple[int, int]:
 
 def cmd_build(args) -> int:
     from .expand import Selection
+    from .cluster import SchedulerError
     from .pipeline import build
     from .write import ForeignFolder
 
     selection = Selection(*(tuple(x) for x in (args.leaflet, args.audience, args.language, args.brand, args.format)))
     try:
-        with _progress(quiet=args.quiet) as progress:
-            report = build(args.project, selection, jobs=args.jobs, progress=progress, force=args.force,
+        with _executor(args) as jobs, _progress(quiet=args.quiet) as progress:
+            report = build(args.project, selection, jobs=jobs, progress=progress, force=args.force,
                            output=args.output, release=args.release)
+    except SchedulerError as exc:
+        print(f"--scheduler: error: {exc}", file=sys.stderr)
+        return 2
     except ForeignFolder as exc:  # not our folder: touch nothing in it
         print(exc, file=sys.stderr)
         return 2
@@ -188,6 +205,18 @@ def cmd_build(args) -> int:
         print(f"{count(len(report.drafts), 'edition')} not approved, printed as drafts: {', '.join(report.drafts)} "
               "(python build.py status; docs/approval.md)")
     return 1 if errors or report.failed or (args.strict and warnings) else 0
+
+
+@contextmanager
+def _executor(args):
+    """Where the typesetting jobs run: a local process pool of --jobs workers, or a Dask cluster."""
+    if args.scheduler is None:
+        yield args.jobs
+        return
+    from .cluster import dask_executor
+
+    with dask_executor(args.scheduler) as executor:
+        yield executor
 
 
 def cmd_check(args) -> int:

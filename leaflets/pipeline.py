@@ -20,6 +20,7 @@ from .editorial import translation_problems
 from .errors import Problem, SourceLocation
 from .expand import Selection, expand
 from .inputs import InputHasher, imposition_key
+from .bundle import BlobStore, RefusedResource, Resources, collect
 from .jobs import Job, JobResult
 from .limits import SECONDS_PER_VARIANT
 from .model import Project, Variant
@@ -86,8 +87,9 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
                              drafts=drafts(project, variants))
         for variant, why in refused.items():
             report.fail(variant, why)
-        pending = render_jobs(project, longest_first(project, plan.stale, store), report)  # render, here
-        for result in typeset_all(pending, len(plan.stale), jobs, progress):  # typeset → post-process → verify
+        blobs = BlobStore()  # the bytes of every file a job may read, shipped once per worker
+        pending = render_jobs(project, longest_first(project, plan.stale, store), blobs, report)  # render, here
+        for result in typeset_all(pending, len(plan.stale), jobs, blobs, progress):  # typeset → post-process → verify
             keep(project, store, plan, result, report)  # write: atomically, or keep the last good PDF
         for variant in plan.imposed:  # after typesetting: a booklet is made from its source PDF on disk
             impose(project, store, variant, force, report)
@@ -157,15 +159,19 @@ def longest_first(project: Project, variants: list[Variant], store: OutputStore)
 
 # ---------------------------------------------------------------- render (in this process)
 
-def render_jobs(project: Project, variants: list[Variant], report: BuildReport) -> Iterator[Job]:
+def render_jobs(project: Project, variants: list[Variant], blobs: BlobStore, report: BuildReport) -> Iterator[Job]:
     """One typesetting job per variant, rendered when the pool asks for it. A variant whose
-    rendering fails or runs past its deadline fails alone; the others go on."""
+    rendering fails, runs past its deadline or names a file it may not read fails alone; the
+    others go on."""
     for variant in variants:
         try:
             with deadline(SECONDS_PER_VARIANT):  # never held across the yield: the consumer may typeset
-                job = make_job(project, variant)
+                job = make_job(project, variant, blobs)
         except TooSlow as exc:
             report.fail(variant, f"rendering {exc}")
+            continue
+        except RefusedResource as exc:
+            report.fail(variant, str(exc))
             continue
         except (RecursionError, ValueError, KeyError, TypeError) as exc:
             report.fail(variant, f"rendering failed: {type(exc).__name__}: {exc}")
@@ -173,21 +179,28 @@ def render_jobs(project: Project, variants: list[Variant], report: BuildReport) 
         yield job
 
 
-def make_job(project: Project, variant: Variant) -> Job:
+def make_job(project: Project, variant: Variant, blobs: BlobStore) -> Job:
+    """Render the variant and bundle the files its page names (checked against the variant's
+    allowed places, stored in `blobs`): the job then runs on any machine."""
     rendered = render(project, variant)
     fmt = project.format(variant.format)
+    files = collect(rendered.html, rendered.base_url, rendered.allowed, blobs).files
+    if rendered.html_with_toc is not None:
+        files += collect(rendered.html_with_toc, rendered.base_url, rendered.allowed, blobs).files
     return Job(variant_id=str(variant), html=rendered.html, html_with_toc=rendered.html_with_toc,
-               base_url=rendered.base_url, allowed_roots=rendered.allowed.paths,
+               base_url=rendered.base_url, resources=Resources(tuple(sorted(set(files)))),
                guess_toc=rendered.words > 4 * fmt.words_per_page, language=variant.language, bleed_mm=fmt.bleed_mm,
                font_families=rendered.font_families)
 
 
 # ---------------------------------------------------------------- typeset → post-process → verify (workers)
 
-def typeset_all(pending: Iterator[Job], total: int, jobs: int | Executor | None,
+def typeset_all(pending: Iterator[Job], total: int, jobs: int | Executor | None, blobs: BlobStore,
                 progress: Progress | None) -> Iterator[JobResult]:
     """Yield JobResults as they finish. The worker pool starts first, so workers import
-    WeasyPrint while this process renders the HTML and submits each job as soon as it is ready."""
+    WeasyPrint while this process renders the HTML and submits each job as soon as it is ready.
+    A job goes with the names of its files on this machine (`BlobStore.local`): a local worker
+    reads each once; an executor for other machines (`cluster.DaskExecutor`) ships the bytes."""
     if progress:
         progress("typesetting", 0, total)
     if not total:
@@ -195,28 +208,33 @@ def typeset_all(pending: Iterator[Job], total: int, jobs: int | Executor | None,
     from .worker import run_job, warm_up  # imports WeasyPrint: only when there is work
 
     if isinstance(jobs, Executor):
-        yield from _report(jobs, pending, progress)
+        yield from _report(jobs, pending, blobs, progress)
         return
     workers = min(jobs or os.cpu_count() or 1, total)
     if workers == 1:
         for done, job in enumerate(pending, 1):
-            result = run_job(job)
+            result = run_job(job, blobs)
             _tell(progress, result, done, total)
             yield result
         return
     pool = ProcessPoolExecutor(max_workers=workers, initializer=warm_up)
     try:
-        yield from _report(pool, pending, progress)
+        yield from _report(pool, pending, blobs, progress)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _report(pool: Executor, pending: Iterable[Job], progress: Progress | None) -> Iterator[JobResult]:
+def _report(pool: Executor, pending: Iterable[Job], blobs: BlobStore,
+            progress: Progress | None) -> Iterator[JobResult]:
     from .worker import run_job
 
-    futures = [pool.submit(run_job, job) for job in pending]
+    futures = {pool.submit(run_job, job, blobs.local(job.resources.digests)): job.variant_id for job in pending}
     for done, future in enumerate(as_completed(futures), 1):
-        result = future.result()
+        try:
+            result = future.result()
+        except Exception as exc:  # the worker died (or the cluster lost it): this variant fails, the rest go on
+            result = JobResult(futures[future], None, messages=[("error", f"typesetting failed: worker lost "
+                                                                          f"({type(exc).__name__}: {exc})")])
         _tell(progress, result, done, len(futures))
         yield result
 

@@ -15,27 +15,26 @@ import re
 from io import BytesIO
 import logging
 import mimetypes
-from pathlib import Path
-from urllib.parse import unquote, urlparse
+from collections.abc import Mapping
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
-from .boundary import AllowedRoots, resource_refusal, tree_refusals
+from .boundary import resource_refusal, tree_refusals
+from .bundle import RefusedResource, Resources, checked_blob, file_path
 from .jobs import Job, JobResult
-from .limits import MAX_FONT_BYTES
 from .postprocess import structure_hints
-
-MAX_FILE = MAX_FONT_BYTES  # the largest file the typesetter reads (fonts are the largest)
 PAGES_FOR_CONTENTS = 4  # a contents list for leaflets over four pages
 
 
 class GuardedFetcher(URLFetcher):
-    """Serves files under the allowed roots and small data: images; refuses everything else."""
+    """Serves the job's own files (from its blobs, checked against their digests) and small
+    data: images; refuses everything else, without looking at this machine's disk."""
 
-    def __init__(self, roots: tuple[str, ...]):
+    def __init__(self, resources: Resources, blobs: Mapping[str, bytes] | None = None):
         super().__init__(allowed_protocols={"file", "data"})
-        self.roots = AllowedRoots.of(roots)
+        self.resources = resources
+        self.blobs = blobs or {}
         self.refused: list[str] = []
 
     def refuse(self, url: str, why: str):
@@ -44,19 +43,17 @@ class GuardedFetcher(URLFetcher):
         raise URLFetchingError(why)
 
     def fetch(self, url, headers=None):
-        if why := resource_refusal(url, self.roots):
-            self.refuse(url, why)
+        if why := resource_refusal(url, self.resources):
+            self.refuse(url, "not one of the job's files" if why.startswith("file is outside") else why)
         if url.lower().startswith("data:"):
             return super().fetch(url, headers)
-        path = Path(unquote(urlparse(url).path)).resolve()
-        if not path.is_file():
-            self.refuse(url, "file does not exist")
-        if path.stat().st_nlink > 1 and str(path) not in self.roots.paths:  # installed font files may be linked
-            self.refuse(url, "file is a hard link: its other name may be outside the project")
-        if path.stat().st_size > MAX_FILE:
-            self.refuse(url, f"file is larger than {MAX_FILE // (1024 * 1024)} MiB")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+        path = file_path(url)
+        try:
+            body = checked_blob(self.blobs, self.resources.digest(path))
+        except (KeyError, OSError, RefusedResource) as exc:
+            self.refuse(url, str(exc) if isinstance(exc, RefusedResource) else "the job's blobs lack this file")
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
 class RefusedContent(Exception):
@@ -78,7 +75,7 @@ OPTIONS = dict(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 def _render(html: str, job: Job, fetcher: GuardedFetcher):
     page = weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
-    if refusals := tree_refusals(page.etree_element, page.base_url or job.base_url, fetcher.roots):
+    if refusals := tree_refusals(page.etree_element, page.base_url or job.base_url, fetcher.resources):
         raise RefusedContent("; ".join(refusals))
     return page.render(**OPTIONS)
 
@@ -124,9 +121,10 @@ def foreign_fonts(pdf: bytes, families: tuple[str, ...]) -> list[str]:
             for name in sorted(found)]
 
 
-def typeset(job: Job) -> JobResult:
-    """Lay out the variant, choose with/without contents list by page count, write PDF bytes."""
-    fetcher = GuardedFetcher(job.allowed_roots)
+def typeset(job: Job, blobs: Mapping[str, bytes] | None = None) -> JobResult:
+    """Lay out the variant, choose with/without contents list by page count, write PDF bytes.
+    `blobs` holds the bytes of the job's files by sha256 (`bundle`)."""
+    fetcher = GuardedFetcher(job.resources, blobs)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)

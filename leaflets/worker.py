@@ -7,6 +7,7 @@ WeasyPrint's import and font-config cost once per worker instead of once per PDF
 from __future__ import annotations
 
 import signal
+from collections.abc import Mapping
 
 from .deadline import TooSlow, deadline
 from .postprocess import postprocess
@@ -22,20 +23,22 @@ def warm_up() -> None:
     import weasyprint  # noqa: F401  (imported for its side effect: a warm worker)
 
 
-def run_job(job: Job) -> JobResult:
+def run_job(job: Job, blobs: Mapping[str, bytes] | None = None) -> JobResult:
     """typeset → post-process → verify, within the job's time limit (in a process pool's worker,
-    whose main thread runs the job; in a thread pool the limit cannot apply)."""
+    whose main thread runs the job; in a thread pool or a Dask worker's task thread the limit
+    cannot apply and the size limits alone hold). `blobs`: the bytes of the job's files by
+    sha256 (`bundle`); the job reads nothing else."""
     try:
         with deadline(job.seconds):
-            return _stages(job)
+            return _stages(job, blobs)
     except TooSlow as exc:
         return JobResult(job.variant_id, None, messages=[("error", f"typesetting {exc}: simplify the content")])
     except Exception as exc:  # a crash must fail this variant, not the whole build
         return JobResult(job.variant_id, None, messages=[("error", f"typesetting failed: {type(exc).__name__}: {exc}")])
 
 
-def _stages(job: Job) -> JobResult:
-    result = typeset(job)
+def _stages(job: Job, blobs: Mapping[str, bytes] | None) -> JobResult:
+    result = typeset(job, blobs)
     if result.pdf is None:  # refused before layout: nothing to post-process
         return result
     # Close WeasyPrint 70's tagging gaps (footer artifacts, one structure across pages, …).

@@ -109,7 +109,7 @@ def test_failed_variant_keeps_the_last_good_pdf(project, monkeypatch):
     build(project, selection, jobs=1)
     pdf = project / "output/default/nl/other-patient-a4.pdf"
     good = pdf.read_bytes()
-    monkeypatch.setattr(worker, "run_job", lambda job: JobResult(job.variant_id, b"%PDF-half", messages=[("error", "boom")]))
+    monkeypatch.setattr(worker, "run_job", lambda job, blobs=None: JobResult(job.variant_id, b"%PDF-half", messages=[("error", "boom")]))
     report = build(project, selection, jobs=1, force=True)
     assert [str(v) for v in report.failed] == ["other/patient/nl/default/a4"]
     assert pdf.read_bytes() == good

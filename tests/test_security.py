@@ -1,6 +1,7 @@
 """Content and brand files are untrusted: nothing reaches outside the project, nothing runs."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from leaflets.contrast import contrast
 from leaflets.expand import Selection
 from leaflets.pipeline import build
 from leaflets.project import load_project
+from leaflets.bundle import Resources
 from leaflets.typeset import GuardedFetcher
 
 HOSTNAME = Path("/etc/hostname")
@@ -20,16 +22,25 @@ BRAND = (Path(__file__).parents[1] / "brands/default/brand.yml").read_text()
 
 # ---------------------------------------------------------------- the URL fetcher
 
-def test_fetcher_serves_files_inside_allowed_roots(tmp_path):
+def job_files(*paths: Path) -> tuple[Resources, dict[str, bytes]]:
+    """A job's resources and blobs for these files, as `bundle.collect` makes them."""
+    blobs = {hashlib.sha256(p.read_bytes()).hexdigest(): p.read_bytes() for p in paths}
+    return Resources(tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths)), blobs
+
+
+def test_fetcher_serves_the_jobs_own_files_from_its_blobs(tmp_path):
     (tmp_path / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    response = GuardedFetcher((str(tmp_path),)).fetch((tmp_path / "a.svg").as_uri())
+    resources, blobs = job_files(tmp_path / "a.svg")
+    (tmp_path / "a.svg").unlink()  # the worker never reads the disk: the blob is what it serves
+    response = GuardedFetcher(resources, blobs).fetch((tmp_path / "a.svg").as_uri())
     assert response.read().startswith(b"<svg")
 
 
 @pytest.mark.parametrize("url", ["file:///etc/hostname", "file:///etc/passwd", "http://example.org/x.png",
                                  "https://example.org/font.woff", "ftp://example.org/x"])
 def test_fetcher_refuses_everything_else(tmp_path, url):
-    fetcher = GuardedFetcher((str(tmp_path),))
+    (tmp_path / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    fetcher = GuardedFetcher(*job_files(tmp_path / "a.svg"))
     with pytest.raises(URLFetchingError):
         fetcher.fetch(url)
     assert fetcher.refused and fetcher.refused[0].startswith(f"refused to load '{url}'")
@@ -38,13 +49,23 @@ def test_fetcher_refuses_everything_else(tmp_path, url):
 def test_fetcher_refuses_dot_dot_escapes(tmp_path):
     inside = tmp_path / "project"
     inside.mkdir()
+    (inside / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     with pytest.raises(URLFetchingError):
-        GuardedFetcher((str(inside),)).fetch(inside.as_uri() + "/../../etc/hostname")
+        GuardedFetcher(*job_files(inside / "a.svg")).fetch(inside.as_uri() + "/../../etc/hostname")
 
 
 def test_fetcher_refuses_oversized_data_urls(tmp_path):
     with pytest.raises(URLFetchingError):
-        GuardedFetcher((str(tmp_path),)).fetch("data:image/png;base64," + "A" * 600_000)
+        GuardedFetcher(Resources()).fetch("data:image/png;base64," + "A" * 600_000)
+
+
+def test_fetcher_refuses_a_blob_that_is_not_the_file_the_job_was_made_with(tmp_path):
+    (tmp_path / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    resources, blobs = job_files(tmp_path / "a.svg")
+    fetcher = GuardedFetcher(resources, {digest: b"<svg>other</svg>" for digest in blobs})
+    with pytest.raises(URLFetchingError):
+        fetcher.fetch((tmp_path / "a.svg").as_uri())
+    assert "changed since the job was made" in fetcher.refused[0]
 
 
 # ---------------------------------------------------------------- hostile content

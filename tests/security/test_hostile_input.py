@@ -340,13 +340,15 @@ def test_svg_pictures_that_could_stall_or_leak_are_refused(root, svg, reason):
 def test_a_typesetting_job_past_its_time_limit_fails_alone(root):
     from dataclasses import replace
 
+    from leaflets.bundle import BlobStore
     from leaflets.model import Variant
     from leaflets.pipeline import make_job
     from leaflets.worker import run_job
 
     project, _ = load_project(root)
-    job = replace(make_job(project, Variant("demo", "patient", "nl", "default", "a4")), seconds=0.05)
-    result = run_job(job)
+    blobs = BlobStore()
+    job = replace(make_job(project, Variant("demo", "patient", "nl", "default", "a4"), blobs), seconds=0.05)
+    result = run_job(job, blobs)
     assert result.pdf is None
     assert result.messages == [("error", "typesetting took longer than 0.05 s: simplify the content")]
 

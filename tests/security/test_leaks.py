@@ -20,7 +20,9 @@ from conftest import make_project
 from leaflets.expand import Selection
 from leaflets.jobs import Job
 from leaflets.pipeline import build
-from leaflets.typeset import GuardedFetcher, typeset
+from leaflets.boundary import AllowedRoots
+from leaflets.bundle import BlobStore, RefusedResource, Resources, collect
+from leaflets.typeset import typeset
 
 SECRET = "PLANTED-SECRET-4D1F"
 OTHER = Selection(leaflets=("other",), formats=("a4",))
@@ -191,23 +193,26 @@ def test_worker_refuses_hostile_html_that_skipped_validation(tmp_path, outside, 
     allowed.mkdir()
     snippet = HOSTILE_HTML[case].format(svg=outside / "secret.svg", css=outside / "secret.css")
     html = f"<!doctype html><html lang='nl'><head><title>T</title></head><body><h1>T</h1>{snippet}</body></html>"
+    if not snippet.startswith("<a "):  # a link is never loaded; the rest the main process will not bundle
+        with pytest.raises(RefusedResource, match="refused to load"):
+            collect(html, allowed.as_uri() + "/", AllowedRoots.of([allowed]), BlobStore())
+    # and a worker given the page anyway reads nothing it was not given
     job = Job(variant_id="x", html=html, html_with_toc=None, base_url=allowed.as_uri() + "/",
-              allowed_roots=(str(allowed),), guess_toc=False, language="nl")
-    result = typeset(job)
+              resources=Resources(), guess_toc=False, language="nl")
+    result = typeset(job, {})
     errors = [m for severity, m in result.messages if severity == "error"]
     assert any(m.startswith("refused") for m in errors), result.messages
     if result.pdf is not None:  # refused during layout: the PDF exists but the variant fails; still no secret
         assert SECRET.encode() not in result.pdf
 
 
-def test_fetcher_follows_a_symlink_before_comparing_it_with_the_allowed_folders(tmp_path, outside):
+def test_a_symlink_is_followed_before_it_is_compared_with_the_allowed_folders(tmp_path, outside):
     allowed = tmp_path / "leaflet"
     allowed.mkdir()
     os.symlink(outside / "secret.svg", allowed / "link.svg")
-    fetcher = GuardedFetcher((str(allowed),))
-    with pytest.raises(Exception):
-        fetcher.fetch((allowed / "link.svg").as_uri())
-    assert fetcher.refused and "outside" in fetcher.refused[0]
+    html = f"<html><body><img src='link.svg' alt='x'></body></html>"
+    with pytest.raises(RefusedResource, match="link.svg'.*outside"):
+        collect(html, allowed.as_uri() + "/", AllowedRoots.of([allowed]), BlobStore())
 
 
 @pytest.mark.parametrize("where, body", [
