@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from pydantic import ValidationError
 
 from .assets import image_problem
-from .blocks import BLOCKS, ID_PATTERN, BlockSpec
+from .blocks import BLOCKS, ID_PATTERN, SOURCE_KEY_OPTIONS, BlockSpec
 from .boundary import link_refusal, references
 from .errors import Problem, SourceLocation
 from .limits import MAX_HEADING_CHARS, MAX_IMAGE_BYTES, MAX_URL_CHARS
@@ -201,6 +201,8 @@ class BodyChecker:
             self.level += 1
         if options is not None and getattr(options, "id", None):
             self.define_id(options.id, raw.line)
+        if options is not None:
+            self.source_options(raw, options)
         level = self.level
         children = self.nodes(raw.children, raw.kind)
         self.check_children(spec, raw, children)
@@ -230,6 +232,18 @@ class BodyChecker:
                 where = problem.where if located.lines else self.at(raw.line)
                 self.problems.append(Problem(where, problem.message))
             return None
+
+    def source_options(self, raw: RawBlock, options: object) -> None:
+        """Source keys in options (`basis`, `source`) name a leaflet.yaml source; a named quote names one."""
+        for name in SOURCE_KEY_OPTIONS:
+            key = getattr(options, name, None)
+            if isinstance(key, str) and key not in self.source_keys:
+                where = raw.options.at(name) if raw.options else self.at(raw.line)
+                self.problems.append(Problem(where, f"'{name}: {key}' is not in leaflet.yaml sources (known: {', '.join(sorted(self.source_keys))})"))
+        if raw.kind == "quote" and getattr(options, "by", None) and not getattr(options, "source", None):
+            where = raw.options.at("by") if raw.options else self.at(raw.line)
+            self.problems.append(Problem(where, "a quote with 'by' needs 'source': the key of the leaflet.yaml source "
+                                                "that prints these words (a quote without a source must not name a person)"))
 
     def check_children(self, spec: BlockSpec, raw: RawBlock, children: tuple[Node, ...]) -> None:
         flat = list(_through_audience(children))

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .approval import edition
-from .blocks import BLOCKS
+from .blocks import BLOCKS, source_keys
 from .boundary import AllowedRoots
 from .brand import script_font_files
 from .expand import sibling_files
@@ -57,16 +57,19 @@ def for_audience(nodes: tuple[Node, ...], audience: str) -> tuple[Node, ...]:
     return tuple(out)
 
 
-def citation_order(nodes: tuple[Node, ...]) -> list[str]:
-    """Source keys in order of first citation (depth-first, as printed)."""
+def citation_order(nodes: tuple[Node, ...], options: bool = False) -> list[str]:
+    """Source keys in order of first citation (depth-first, as printed). `options`: also the keys
+    that blocks name in their options (a therapy's basis, a quote's source), which the
+    professional edition cites."""
     order: list[str] = []
     for node in nodes:
         text = node.text if isinstance(node, Markdown) else node.title
-        for key in citation_keys(text):
+        keys = citation_keys(text) + (source_keys(node.options) if options and isinstance(node, Block) else [])
+        for key in keys:
             if key not in order:
                 order.append(key)
         if isinstance(node, Block):
-            order += [k for k in citation_order(node.children) if k not in order]
+            order += [k for k in citation_order(node.children, options) if k not in order]
     return order
 
 
@@ -82,8 +85,9 @@ def numbered_sources(sources: tuple[Source, ...], cited: list[str]) -> list[tupl
 class BodyRenderer:
     """Renders nodes top to bottom, tracking the heading level so block headings nest right."""
 
-    def __init__(self, env: Environment, ctx: MarkupContext, gettext):
+    def __init__(self, env: Environment, ctx: MarkupContext, gettext, audience: str = "patient"):
         self.env, self.ctx, self._ = env, ctx, gettext
+        self.audience = audience  # the professional edition cites what blocks name in options
         self.level = 1
         self.toc: list[tuple[str, str]] = []
         self.used_ids: set[str] = set()
@@ -130,6 +134,18 @@ class BodyRenderer:
             block=block, title=title, level=level, anchor=anchor, children=children, **extra))
 
     # -- per-kind extras: data a template needs beyond title and children
+    def cite(self, key: str | None) -> Markup | None:
+        """A source key as the professional edition's citation mark ([3], linked), else None."""
+        if key is None or self.audience != "professional":
+            return None
+        return Markup(inline(f"[@{key}]", self.ctx))
+
+    def extra_therapy(self, block: Block) -> dict:
+        return {"basis": self.cite(block.options.basis), "basis_section": block.options.basis_section}
+
+    def extra_quote(self, block: Block) -> dict:
+        return {"cite": self.cite(block.options.source)}
+
     def _items(self, block: Block) -> list[tuple[str, str]]:
         text = "\n".join(c.text for c in block.children if isinstance(c, Markdown))
         return [(m[1], m[2]) for line in text.splitlines() if (m := LINK_ITEM.match(line))]
@@ -208,11 +224,11 @@ def render(project: Project, variant: Variant) -> Rendered:
     gettext_ = translations(project.root / "locales", variant.language)
     env = environment(project.root / "templates", gettext_)
     body = for_audience(document.body, variant.audience)
-    cited = citation_order(body)
+    cited = citation_order(body, options=variant.audience == "professional")
     titles = {l.meta.id: (l.document(variant.language) or l.documents[0]).title for l in project.leaflets if l.documents}
     ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language),
                         leaflet_files=sibling_files(project, variant))
-    renderer = BodyRenderer(env, ctx, gettext_.gettext)
+    renderer = BodyRenderer(env, ctx, gettext_.gettext, variant.audience)
     body_html = renderer.nodes(body)
     context = dict(
         variant=variant, doc=document, meta=leaflet.meta, brand=brand, format=fmt, body=body_html,

@@ -26,7 +26,8 @@ class RequiredId(NoOptions):
 
 
 class QuoteOptions(NoOptions):
-    by: str | None = None
+    by: str | None = None  # who said it; a named quote must also name its `source`
+    source: str | None = None  # key of the leaflet.yaml source the words are quoted from
 
 
 class InterviewOptions(NoOptions):
@@ -34,11 +35,25 @@ class InterviewOptions(NoOptions):
     with_: str | None = Field(default=None, alias="with")
 
 
-Evidence = Literal["strong", "some", "limited", "none", "conflicting"]
+# "unstudied": the source names no study of the therapy in people with MS, so it grades nothing
+# (unlike "none": studies, or the source, say it does not help).
+Evidence = Literal["strong", "some", "limited", "none", "conflicting", "unstudied"]
 
 
 class TherapyOptions(IdOption):
     evidence: Evidence
+    basis: str  # key of the leaflet.yaml source the verdict rests on (printed in the professional edition)
+    basis_section: str | None = None  # where in that source, e.g. "Cannabis" or "Section C"
+
+
+# Options that hold a source key: `check` resolves them against leaflet.yaml `sources`, the
+# professional edition cites them.
+SOURCE_KEY_OPTIONS = ("basis", "source")
+
+
+def source_keys(options: object) -> list[str]:
+    """The source keys named in a block's options (basis, source), in that order."""
+    return [value for name in SOURCE_KEY_OPTIONS if isinstance(value := getattr(options, name, None), str)]
 
 
 TitleRule = Literal["required", "optional", "none"]

@@ -32,17 +32,18 @@ def test_unknown_block_type_names_file_line_and_known_types(tmp_path):
 def test_therapy_without_evidence_lists_the_choices(tmp_path):
     body = "## A\n\n/// therapy | Yoga\n\nWat.\n/// evidence\nx\n///\n/// safety\ny\n///\n///\n"
     assert problems_for(tmp_path, body) == [
-        "content/demo/nl.md:6: error: block 'therapy' needs 'evidence' (one of: strong, some, limited, none, conflicting)"]
+        "content/demo/nl.md:6: error: block 'therapy' needs 'evidence' (one of: strong, some, limited, none, conflicting, unstudied)",
+        "content/demo/nl.md:6: error: block 'therapy' needs 'basis'"]
 
 
 def test_wrong_evidence_value_points_at_the_option_line(tmp_path):
-    body = "## A\n\n/// therapy | Yoga\n    evidence: great\n\nWat.\n/// evidence\nx\n///\n/// safety\ny\n///\n///\n"
+    body = "## A\n\n/// therapy | Yoga\n    evidence: great\n    basis: alpha\n\nWat.\n/// evidence\nx\n///\n/// safety\ny\n///\n///\n"
     assert problems_for(tmp_path, body) == [
-        "content/demo/nl.md:7: error: 'evidence' must be one of: strong, some, limited, none, conflicting, not 'great'"]
+        "content/demo/nl.md:7: error: 'evidence' must be one of: strong, some, limited, none, conflicting, unstudied, not 'great'"]
 
 
 def test_therapy_needs_one_evidence_and_one_safety_block(tmp_path):
-    body = "## A\n\n/// therapy | Yoga\n    evidence: some\n\nWat.\n///\n"
+    body = "## A\n\n/// therapy | Yoga\n    evidence: some\n    basis: alpha\n\nWat.\n///\n"
     assert problems_for(tmp_path, body) == [
         "content/demo/nl.md:6: error: block 'therapy' needs exactly one 'evidence' block, found 0",
         "content/demo/nl.md:6: error: block 'therapy' needs exactly one 'safety' block, found 0"]
