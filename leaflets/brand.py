@@ -234,6 +234,20 @@ def _missing_faces(spec: FontSpec, where: SourceLocation) -> list[Problem]:
             for weight, style, label, effect in FACES if (weight, style) not in present]
 
 
+def _missing_package_faces(family: str, files: list, where: SourceLocation) -> list[Problem]:
+    """The same warnings for a font package (e.g. Lexend has no italic at all): the brand cannot
+    add a file there, so the advice is to pick a family that has the face."""
+    def covers(weights: str, wanted: str) -> bool:
+        if not weights:  # a variable font declared without a range: every weight
+            return True
+        low, _, high = weights.partition(" ")
+        return low == wanted or (bool(high) and int(low) <= int(wanted) <= int(high))
+    return [Problem(where, f"font '{family}' (package) has no {label} face: {effect}; choose a family that has "
+                           "one, or accept it", "warning")
+            for weight, style, label, effect in FACES
+            if not any(s == style and covers(str(w), weight) for s, w, _ in files)]
+
+
 def _resolve_fonts(typography: Typography, folder: Path, located: Located):
     fonts, problems = [], []
     declared = typography.fonts or [FontSpec(family=typography.base)]
@@ -259,6 +273,7 @@ def _resolve_fonts(typography: Typography, folder: Path, located: Located):
                                         f"{re.sub(r'[^a-z0-9]+', '-', spec.family.lower())}' to pyproject.toml"))
             else:
                 fonts += [(spec.family, style, weight, path) for style, weight, path in files]
+                problems += _missing_package_faces(spec.family, files, where)
     if typography.base not in {f.family for f in declared}:
         problems.append(Problem(located.at("typography", "base"), f"base font '{typography.base}' is not declared in typography.fonts"))
     return tuple(fonts), problems

@@ -399,6 +399,18 @@ def test_a_brand_font_from_files_warns_for_each_missing_face(root):
         "upright; add a file with weight: 400 and style: italic"]
 
 
+@pytest.mark.parametrize("family, missing", [("Lexend", ["italic"]), ("Source Sans 3", []),
+                                             ("Atkinson Hyperlegible", []), ("Tajawal", ["italic"])])
+def test_a_brand_font_package_warns_for_each_face_it_lacks(root, family, missing):
+    # regression: Lexend has no italic, and the ms-kempen brand printed every italic upright unwarned
+    yml = BRAND_YML.replace("    - family: Atkinson Hyperlegible\n", f"    - family: {family}\n") \
+                   .replace("base: Atkinson Hyperlegible", f"base: {family}")
+    problems = problems_for(root, {"brands/default/brand.yml": yml})
+    assert [p for p in problems if "(package) has no" in p] == [
+        f"brands/default/brand.yml:21: warning: font '{family}' (package) has no {face} face: italic text prints "
+        "upright; choose a family that has one, or accept it" for face in missing]
+
+
 def test_system_fonts_are_refused(root):
     yml = BRAND_YML.replace("      source: package", "      source: system")
     problems = problems_for(root, {"brands/default/brand.yml": yml})
