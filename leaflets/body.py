@@ -15,12 +15,12 @@ from pydantic import ValidationError
 
 from .assets import image_problem
 from .blocks import BLOCKS, ID_PATTERN, SOURCE_KEY_OPTIONS, BlockSpec
-from .boundary import link_refusal, references
+from .boundary import inside, link_refusal, references
 from .errors import Problem, SourceLocation
 from .limits import MAX_HEADING_CHARS, MAX_IMAGE_BYTES, MAX_URL_CHARS
 from .markup import LINK_ITEM, MarkupContext, citation_keys, convert
 from .model import Block, Markdown, Node
-from .read import HARD_LINK, Located, RawBlock, inside
+from .read import HARD_LINK, Located, RawBlock
 from .schema import model_problems
 
 # Linear-time patterns only: a line is up to 10,000 characters of untrusted text. The heading's

@@ -36,6 +36,14 @@ URL_ATTRIBUTES = frozenset({"src", "href", "xlink:href", "{http://www.w3.org/199
                             "poster", "background", "action", "formaction", "longdesc", "usemap", "cite"})
 
 
+def inside(path: Path, root: Path | str) -> bool:
+    """Whether `path`, with every symbolic link followed, lies inside `root`."""
+    try:
+        return path.resolve().is_relative_to(Path(root).resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
+        return False
+
+
 @dataclass(frozen=True)
 class AllowedRoots:
     """Folders (and single files) a variant's typesetter may read; everything else is refused."""
@@ -47,11 +55,7 @@ class AllowedRoots:
         return cls(tuple(sorted({str(Path(p).resolve()) for p in paths})))
 
     def admit(self, path: Path) -> bool:
-        try:
-            real = path.resolve()
-        except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
-            return False
-        return any(real.is_relative_to(root) for root in self.paths)
+        return any(inside(path, root) for root in self.paths)
 
 
 def link_refusal(href: str) -> str | None:

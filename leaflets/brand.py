@@ -15,12 +15,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .assets import font_problem, image_problem
+from .boundary import inside
 from .contrast import PAIRS, TEXT_CONTRAST, contrast, nearest_passing
 from .errors import Problem, SourceLocation, relative
 from .i18n import script_fonts
 from .limits import MAX_FONT_BYTES, MAX_LOGO_BYTES
 from .model import Brand
-from .read import HARD_LINK, Located, inside, load_yaml_file
+from .read import HARD_LINK, Located, load_yaml_file
 from .schema import WEB_ADDRESS, model_problems
 
 

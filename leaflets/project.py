@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .boundary import inside
 from .brand import load_brand
 from .errors import Problem, SourceLocation, relative
 from .formats import FORMATS
@@ -17,7 +18,7 @@ from .deadline import TooSlow, deadline
 from .limits import SECONDS_PER_FILE
 from .model import Document, Leaflet, Project
 from .i18n import known_language
-from .read import inside, load_yaml_file, read_markdown
+from .read import load_yaml_file, read_markdown
 from .validate import validate_document, validate_leaflet_meta
 
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}\.md$")

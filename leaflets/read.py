@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .boundary import inside
 from .errors import Problem, SourceLocation
 from .deadline import TooSlow, deadline
 from .limits import (MAX_BLOCK_DEPTH, MAX_BRACKETS, MAX_FRONT_MATTER, MAX_INDENT, MAX_LINE_CHARS, MAX_MARKDOWN_BYTES,
@@ -24,14 +25,6 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab
 
 
 # ---------------------------------------------------------------- files
-
-def inside(path: Path, root: Path) -> bool:
-    """Whether `path`, with every symbolic link followed, lies inside `root`."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
-        return False
-
 
 HARD_LINK = "is a hard link (the same file has another name, maybe outside the project): copy it instead"
 
