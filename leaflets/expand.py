@@ -17,6 +17,16 @@ class Selection:
     brands: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
 
+    def concerns(self, path: str) -> bool:
+        """Whether a problem in this file is about what is selected: a warning about another
+        brand's or leaflet's file is noise in a build of only one (errors always show)."""
+        parts = Path(path).parts
+        if len(parts) >= 2 and parts[0] == "brands" and self.brands:
+            return parts[1] in self.brands
+        if len(parts) >= 2 and parts[0] == "content" and self.leaflets:
+            return parts[1] in self.leaflets
+        return True
+
     def unknown(self, project: Project) -> list[str]:
         """Requested ids that do not exist, as messages naming what does."""
         known = {

@@ -76,6 +76,7 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
     built with a draft mark. Raises `write.ForeignFolder` for an output folder that is not ours."""
     started = time.perf_counter()
     project, problems = load_project(root)  # read + validate: every problem, with file and line
+    problems = [p for p in problems if p.is_error or selection.concerns(p.where.path)]
     problems += [Problem(SourceLocation("command line"), m) for m in selection.unknown(project)]
     variants = expand(project, selection)
     refused = release_refusals(project, variants) if release else {}

@@ -198,3 +198,17 @@ def test_the_build_summary_shows_stale_translations_of_what_it_builds(project, c
     assert ", 0 errors, 1 warning in " in captured.out
     assert run(project, "--leaflet", "demo", "--language", "nl", "--audience", "patient", "--format", "a4", "-q") == 0
     assert "stale translation" not in capsys.readouterr().err  # only what this build makes
+
+
+def test_a_build_of_one_brand_shows_no_warnings_about_other_brands(project, capsys):
+    import shutil
+
+    shutil.copytree(project / "brands/default", project / "brands/other")
+    yml = project / "brands/other/brand.yml"
+    yml.write_text(yml.read_text().replace("Atkinson Hyperlegible", "Lexend"))  # Lexend has no italic: a warning
+    assert run(project, "check") == 0
+    assert "brands/other/brand.yml" in capsys.readouterr().err
+    assert run(project, "--brand", "default", "--leaflet", "other", "--format", "a4", "-q", "-j", "1") == 0
+    assert "brands/other" not in capsys.readouterr().err
+    assert run(project, "--brand", "other", "--leaflet", "other", "--format", "a4", "-q", "-j", "1") == 0
+    assert "brands/other/brand.yml:" in capsys.readouterr().err
