@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,10 +22,19 @@ from .model import Approval, Document, Leaflet, LeafletMeta
 
 
 def digest(document: Document, meta: LeafletMeta) -> str:
-    """12 hex digits naming what an approval covers: this language's text and the sources."""
+    """12 hex digits naming what an approval covers: this language's text, the pictures it
+    shows (a new chart under the old file name is a new leaflet) and the sources."""
     sources = json.dumps([[s.key, s.title, s.publisher, s.year, s.authors, s.url, s.doi, s.pmid]
                           for s in meta.sources], ensure_ascii=False)
-    return hashlib.sha256(f"{document.text_hash}\n{sources}".encode()).hexdigest()[:12]
+    pictures = "\n".join(f"{p.name}:{_file_hash(p)}" for p in document.images)
+    return hashlib.sha256(f"{document.text_hash}\n{pictures}\n{sources}".encode()).hexdigest()[:12]
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 @dataclass(frozen=True)
@@ -89,44 +99,87 @@ class ApprovalError(ValueError):
     """The approval cannot be recorded (a message for the user)."""
 
 
+# Letters, marks, numbers, punctuation, symbols and plain spaces: what a name or role is made of.
+# Control characters (C0 and C1, pasted from old documents), line and paragraph separators,
+# format characters (a right-to-left override) and undecodable bytes from a terminal are not.
+PRINTABLE = frozenset("LMNPS")
+ENTRY = re.compile(r"^  ([a-z]{2,3}):[ \t]*\{[^\n]*\}[ \t]*(?:#.*)?$")
+
+
+def check_name(option: str, value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 120 or any(unicodedata.category(c)[0] not in PRINTABLE and c != " " for c in value):
+        raise ApprovalError(f"{option} must be 1 to 120 letters, digits, punctuation or spaces")
+    return value
+
+
 def record(leaflet: Leaflet, document: Document, by: str, role: str, on: date) -> Approval:
-    """Write (or replace) this language's entry under `approvals:` in leaflet.yaml; the rest of
-    the file, comments included, stays as it was. One entry per line in YAML flow style, so a
-    reviewer sees the whole sign-off at a glance and a diff shows exactly what changed."""
-    for name, value in (("--by", by), ("--role", role)):
-        if not value.strip() or len(value) > 120 or any(ord(c) < 32 for c in value):
-            raise ApprovalError(f"{name} must be 1 to 120 printable characters")
-    approved = Approval(document.language, by.strip(), role.strip(), on, digest(document, leaflet.meta))
+    """Write (or replace) this language's entry under `approvals:` in leaflet.yaml, one entry
+    per line in YAML flow style, so a reviewer sees the whole sign-off at a glance and a diff
+    shows exactly what changed. Everything else in the file stays byte for byte (comments, line
+    endings, a byte-order mark). The result is read back with the project's own reader and
+    schema before it replaces the file: anything but this one entry changed, and nothing is
+    written."""
+    approved = Approval(document.language, check_name("--by", by), check_name("--role", role), on,
+                        digest(document, leaflet.meta))
     path = leaflet.folder / "leaflet.yaml"
-    lines = path.read_text(encoding="utf-8").split("\n")
+    data = path.read_bytes()
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    newline = "\r\n" if b"\r\n" in data else "\n"
+    lines = data[len(bom):].decode("utf-8").split(newline)
     entry = (f"  {approved.language}: {{by: {json.dumps(approved.by, ensure_ascii=False)}, "
-             f"role: {json.dumps(approved.role, ensure_ascii=False)}, date: {on.isoformat()}, text: {approved.text}}}")
-    start = next((i for i, line in enumerate(lines) if re.match(r"^approvals\s*:", line)), None)
+             f"role: {json.dumps(approved.role, ensure_ascii=False)}, date: {on.isoformat()}, "
+             f'text: "{approved.text}"}}')
+    lines = _with_entry(lines, approved.language, entry, path)
+    text = newline.join(lines)
+    _same_but_for(path, data[len(bom):].decode("utf-8"), text, approved)
+    from .write import atomic_write  # the output store's writer: never a half-written leaflet.yaml
+
+    atomic_write(path, bom + text.encode("utf-8"))
+    return approved
+
+
+def _with_entry(lines: list[str], language: str, entry: str, path: Path) -> list[str]:
+    start = next((i for i, line in enumerate(lines) if re.match(r"^approvals[ \t]*:", line)), None)
     if start is None:
         while lines and not lines[-1].strip():
             lines.pop()
-        lines += ["approvals:", entry, ""]
+        return lines + ["approvals:", entry, ""]
+    after = lines[start].split(":", 1)[1].strip()
+    if after and not after.startswith("#"):
+        raise ApprovalError(f"{path}:{start + 1}: 'approvals:' must stand alone on its line with one entry per line "
+                            "under it, as `approve` writes them; or remove the key and run approve again")
+    end = start + 1  # the block: indented, blank and comment lines up to the next top-level key
+    while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t#"):
+        end += 1
+    entries = [i for i in range(start + 1, end) if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+    for i in entries:
+        if not ENTRY.match(lines[i]):
+            raise ApprovalError(f"{path}:{i + 1}: approvals must be written one entry per line, indented two "
+                                f"spaces, as `approve` writes them (`  nl: {{by: ..., role: ..., date: ..., text: ...}}`);"
+                                " rewrite it so, or remove the key and run approve again")
+    own = [i for i in entries if ENTRY.match(lines[i])[1] == language]
+    if own:
+        lines[own[0]] = entry
     else:
-        if lines[start].split(":", 1)[1].split("#")[0].strip() not in ("", "{}"):
-            raise ApprovalError(f"{path}:{start + 1}: write approvals as one entry per line (`  nl: {{by: ..}}`), "
-                                "or remove the key and let this command write it")
-        lines[start] = "approvals:"
-        end = start + 1
-        while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
-            end += 1
-        own = [i for i in range(start + 1, end) if re.match(rf"^\s+{re.escape(approved.language)}\s*:", lines[i])]
-        if own:
-            at = own[0]
-            if lines[at].rstrip().endswith(":"):  # a block-style entry: replace it and its lines
-                nested = at + 1
-                while nested < end and len(lines[nested]) - len(lines[nested].lstrip()) > 2:
-                    nested += 1
-                del lines[at + 1:nested]
-            lines[at] = entry
-        else:
-            last = max((i for i in range(start + 1, end) if lines[i].strip()), default=start)
-            lines.insert(last + 1, entry)
-    from .write import atomic_write  # the output store's writer: never a half-written leaflet.yaml
+        lines.insert((entries[-1] if entries else start) + 1, entry)
+    return lines
 
-    atomic_write(path, "\n".join(lines).encode("utf-8"))
-    return approved
+
+def _same_but_for(path: Path, before: str, after: str, approved: Approval) -> None:
+    """Read the new text back as the build will: valid, and equal to the old but for the entry."""
+    from .read import load_yaml
+    from .schema import LeafletFile
+
+    old, _ = load_yaml(before, str(path))
+    new, problems = load_yaml(after, str(path))
+    if new is None or problems:
+        raise ApprovalError(f"{path}: the file would not read back ({problems[0] if problems else 'unreadable'}); "
+                            "nothing was written")
+    parsed = LeafletFile.model_validate(new.data)  # the old file was valid (approve checks first)
+    wanted = dict(old.data or {})
+    wanted["approvals"] = {**dict(wanted.get("approvals") or {}), approved.language: {
+        "by": approved.by, "role": approved.role, "date": approved.date, "text": approved.text}}
+    if new.data != wanted or parsed.approvals[approved.language].text != approved.text:
+        raise ApprovalError(f"{path}: writing the approval would change more than its own entry; nothing was "
+                            "written (write approvals one entry per line, or remove the key and run approve again)")

@@ -43,10 +43,15 @@ class DaskExecutor(Executor):
         self.scattered: dict[str, object] = {}  # sha256 → Dask future of those bytes on the cluster
 
     def submit(self, fn, job, blobs: Mapping[str, bytes], /) -> Future:
-        for digest in blobs:
-            if digest not in self.scattered:  # held until the build ends; a worker fetches it once
-                self.scattered[digest] = self.client.scatter(blobs[digest])
-        return self.pool.submit(fn, job, {d: self.scattered[d] for d in blobs})
+        try:
+            for digest in blobs:
+                if digest not in self.scattered:
+                    # to every worker now, held until the build ends: a worker that dies takes no
+                    # file with it that the other jobs need
+                    self.scattered[digest] = self.client.scatter(blobs[digest], broadcast=True)
+            return self.pool.submit(fn, job, {d: self.scattered[d] for d in blobs})
+        except (OSError, TimeoutError) as exc:  # no workers, or the scheduler went away
+            raise SchedulerError(f"the Dask cluster cannot take jobs: {exc}") from exc
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.pool.shutdown(wait=wait)

@@ -87,7 +87,7 @@ class InputHasher:
 
     def titles(self, ids: tuple[str, ...], variant: Variant) -> str:
         """The titles of the other leaflets a text names (a 'see also' line prints them), and
-        whether each has a PDF of this edition to link to (`render.sibling_files`)."""
+        whether each has a PDF of this edition to link to (`expand.sibling_files`)."""
         linked = sibling_files(self.project, variant)
         return "|".join(f"{l.meta.id}={(l.document(variant.language) or l.documents[0]).title}"
                         f"{'>' + linked[l.meta.id] if l.meta.id in linked else ''}"

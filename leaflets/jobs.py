@@ -24,6 +24,7 @@ class Job:
     bleed_mm: float = 0.0  # print formats: the bleed the BleedBox must show (marks lie outside it)
     font_families: tuple[str, ...] = ()  # the brand's and script fonts: any other font in the PDF is an error
     seconds: float = SECONDS_PER_PDF  # past this the variant fails: hostile input must not hold a worker forever
+    code: str = ""  # inputs.code_version() where the job was made: a worker with other code refuses it
 
 
 @dataclass

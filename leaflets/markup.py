@@ -24,6 +24,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .boundary import SIBLING_PDF, sibling_href
+
 CITATION = re.compile(r"\[@([\w:-]+(?:\s*;\s*@[\w:-]+)*)\]")
 CITATION_KEY = re.compile(r"@([\w:-]+)")
 # An item of a `links` or `see-also` block: `- [label](address)`. Its address goes into the
@@ -126,7 +128,7 @@ class LeafletLinks(Treeprocessor):
                 element.set("class", "leaflet-ref")
                 element.attrib.pop("href")
                 if target in self.ctx.leaflet_files:  # <cite><a href="sibling:…">words</a></cite>
-                    link = etree.Element("a", {"href": "sibling:" + self.ctx.leaflet_files[target]})
+                    link = etree.Element("a", {"href": sibling_href(self.ctx.leaflet_files[target])})
                     link.text, element.text = element.text, None
                     link.extend(list(element))
                     for child in list(element):
@@ -211,8 +213,15 @@ def to_html(text: str, ctx: MarkupContext) -> str:
 
 
 def sanitize(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=_sibling_links_only,
                      url_schemes={"http", "https", "mailto", "sibling"}, link_rel=None, strip_comments=True)
+
+
+def _sibling_links_only(tag: str, attribute: str, value: str) -> str | None:
+    """`sibling:` passes only as the link render makes (`boundary.SIBLING_PDF`) on an `<a>`."""
+    if value.strip().lower().startswith("sibling:") and not (tag == "a" and SIBLING_PDF.match(value)):
+        return None
+    return value
 
 
 def _slug(value: str, separator: str) -> str:

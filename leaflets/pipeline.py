@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -19,10 +19,10 @@ from .deadline import TooSlow, deadline
 from .editorial import translation_problems
 from .errors import Problem, SourceLocation
 from .expand import Selection, expand
-from .inputs import InputHasher, imposition_key
+from .inputs import InputHasher, code_version, imposition_key
 from .bundle import BlobStore, RefusedResource, Resources, collect
 from .jobs import Job, JobResult
-from .limits import SECONDS_PER_VARIANT
+from .limits import SECONDS_PER_VARIANT, STALL_SECONDS
 from .model import Project, Variant
 from .project import load_project
 from .render import render
@@ -189,7 +189,7 @@ def make_job(project: Project, variant: Variant, blobs: BlobStore) -> Job:
     if rendered.html_with_toc is not None:
         files += collect(rendered.html_with_toc, rendered.base_url, rendered.allowed, blobs).files
     return Job(variant_id=str(variant), html=rendered.html, html_with_toc=rendered.html_with_toc,
-               base_url=rendered.base_url, resources=Resources(tuple(sorted(set(files)))),
+               base_url=rendered.base_url, resources=Resources(tuple(sorted(set(files)))), code=code_version(),
                guess_toc=rendered.words > 4 * fmt.words_per_page, language=variant.language, bleed_mm=fmt.bleed_mm,
                font_families=rendered.font_families)
 
@@ -230,14 +230,31 @@ def _report(pool: Executor, pending: Iterable[Job], blobs: BlobStore,
     from .worker import run_job
 
     futures = {pool.submit(run_job, job, blobs.local(job.resources.digests)): job.variant_id for job in pending}
-    for done, future in enumerate(as_completed(futures), 1):
+    waiting, done = set(futures), 0
+    while waiting:
+        finished, waiting = wait(waiting, timeout=STALL_SECONDS, return_when=FIRST_COMPLETED)
+        if not finished:  # nothing came back for minutes: a job stuck where its deadline cannot reach
+            for future in waiting:
+                future.cancel()
+            finished, waiting = waiting, set()
+        for future in finished:
+            done += 1
+            result = _result(future, futures[future])
+            _tell(progress, result, done, len(futures))
+            yield result
+
+
+def _result(future, variant_id: str) -> JobResult:
+    """A finished job's result, or a failed one saying why: a crashed or lost worker, or a job
+    given up after STALL_SECONDS. Only this variant fails; the last good PDF stays."""
+    if not future.done():
+        why = f"no result within {STALL_SECONDS:g} s (its worker is stuck or was lost)"
+    else:
         try:
-            result = future.result()
-        except Exception as exc:  # the worker died (or the cluster lost it): this variant fails, the rest go on
-            result = JobResult(futures[future], None, messages=[("error", f"typesetting failed: worker lost "
-                                                                          f"({type(exc).__name__}: {exc})")])
-        _tell(progress, result, done, len(futures))
-        yield result
+            return future.result()
+        except Exception as exc:
+            why = f"{type(exc).__name__}: {exc}" if str(exc) else f"{type(exc).__name__} (its worker was lost)"
+    return JobResult(variant_id, None, messages=[("error", f"typesetting failed: {why}")])
 
 
 def _tell(progress: Progress | None, result: JobResult, done: int, total: int) -> None:

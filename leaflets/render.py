@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .approval import edition
 from .blocks import BLOCKS, source_keys
-from .boundary import AllowedRoots
+from .boundary import AllowedRoots, sibling_href
 from .brand import script_font_files
 from .expand import sibling_files
 from .i18n import long_date, number, quotes, script_direction, text_direction, translations
@@ -164,7 +164,8 @@ class BodyRenderer:
             target = href[8:] if kind == "leaflet" else ""
             items.append({"label": Markup(inline(label, self.ctx)), "href": href, "kind": kind,
                           "leaflet": self.ctx.leaflet_titles.get(target, target),
-                          "file": self.ctx.leaflet_files.get(target, "")})
+                          "sibling": sibling_href(self.ctx.leaflet_files[target]) if target in self.ctx.leaflet_files
+                          else ""})
         return {"items": items}
 
 

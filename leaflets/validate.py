@@ -78,8 +78,10 @@ BOOKKEEPING = re.compile(rb"\n(?:source_hash|source_sections)[ \t]*:[^\n]*")  # 
 
 
 def text_hash(data: bytes) -> str:
-    """sha256 of a content file without the lines `translated` writes: marking a translation up
-    to date changes no word a reader sees, so it must not undo an approval."""
+    """sha256 of a content file without the lines `translated` writes, and with Windows line
+    endings read as the readers read them: marking a translation up to date, or a checkout that
+    converts line endings, changes no word a reader sees, so neither undoes an approval."""
+    data = data.replace(b"\r\n", b"\n")
     end = data.find(b"\n---", 3)
     front, rest = (data[:end], data[end:]) if data.startswith(b"---") and end > 0 else (b"", data)
     return hashlib.sha256(BOOKKEEPING.sub(b"", front) + rest).hexdigest()

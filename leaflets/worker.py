@@ -10,6 +10,7 @@ import signal
 from collections.abc import Mapping
 
 from .deadline import TooSlow, deadline
+from .inputs import code_version
 from .postprocess import postprocess
 from .typeset import Job, JobResult, foreign_fonts, typeset
 from .verify import verify_pdf
@@ -28,6 +29,10 @@ def run_job(job: Job, blobs: Mapping[str, bytes] | None = None) -> JobResult:
     whose main thread runs the job; in a thread pool or a Dask worker's task thread the limit
     cannot apply and the size limits alone hold). `blobs`: the bytes of the job's files by
     sha256 (`bundle`); the job reads nothing else."""
+    if job.code and job.code != code_version():  # a cluster worker on another commit or library version
+        return JobResult(job.variant_id, None, messages=[("error", "this worker runs other leaflets code or libraries "
+                                                                   "than the build: install the same commit on every "
+                                                                   "worker (the cache would keep its PDFs as current)")])
     try:
         with deadline(job.seconds):
             return _stages(job, blobs)

@@ -155,10 +155,81 @@ def test_approve_refuses_invalid_text_and_a_file_that_is_not_a_language_file(pro
     assert "not a language file of a known leaflet" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("by", ["", " ", "a\nb", "x" * 121])
+@pytest.mark.parametrize("by", ["", " ", "a\nb", "x" * 121, "A\x7fB", "A\u009bB", "A\u0085B", "A\u2028B",
+                                "A\u202eB", "\ufeffA", "Jos\udce9"])  # the last: a Latin-1 byte from a terminal
 def test_approve_refuses_an_empty_or_unprintable_name(project, capsys, by):
+    before = (project / "content/demo/leaflet.yaml").read_bytes()
     assert run(project, "approve", str(project / "content/demo/nl.md"), "--by", by, "--role", "r") == 1
-    assert "--by must be 1 to 120 printable characters" in capsys.readouterr().err
+    assert "--by must be 1 to 120 letters, digits, punctuation or spaces" in capsys.readouterr().err
+    assert (project / "content/demo/leaflet.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("by", ['Dr. "Jansen"', "O'Neill: #1 {chair} [x]", "Émile Zoë — 神経科", "د. أحمد"])
+def test_approve_writes_any_real_name_so_that_it_reads_back_the_same(project, capsys, by):
+    assert run(project, "approve", str(project / "content/demo/nl.md"), "--by", by, "--role", "r: #2") == 0
+    assert run(project, "check") == 0
+    capsys.readouterr()
+    assert run(project, "status") == 0
+    assert approve(project) == 0  # and it replaces cleanly
+
+
+def test_a_digest_of_only_digits_is_still_text(project, monkeypatch, capsys):
+    # regression: `text: 334007971261` unquoted is a YAML number, and the leaflet left every build
+    monkeypatch.setattr("leaflets.approval.digest", lambda document, meta: "334007971261")
+    assert approve(project) == 0
+    assert 'text: "334007971261"' in (project / "content/demo/leaflet.yaml").read_text()
+    capsys.readouterr()
+    assert run(project, "check") == 0
+
+
+@pytest.mark.parametrize("existing", [
+    "approvals:\n    nl: {by: A, role: B, date: 2026-01-01, text: \"0123456789ab\"}\n",  # four spaces
+    "approvals:\n  nl:\n    by: A\n    role: B\n    date: 2026-01-01\n    text: \"0123456789ab\"\n  en: {by: C, role: D, "
+    "date: 2026-01-01, text: \"0123456789ab\"}\n",  # block style
+    "approvals:\n  nl: {by: A, role: B,\n       date: 2026-01-01, text: \"0123456789ab\"}\n",  # over two lines
+    "approvals: {nl: {by: A, role: B, date: 2026-01-01, text: \"0123456789ab\"}}\n",  # flow on one line
+])
+def test_approve_refuses_to_edit_approvals_it_did_not_write_and_changes_nothing(project, capsys, existing):
+    meta = project / "content/demo/leaflet.yaml"
+    meta.write_text(meta.read_text() + existing)
+    before = meta.read_bytes()
+    assert approve(project) == 1
+    assert "one entry per line" in capsys.readouterr().err
+    assert meta.read_bytes() == before
+
+
+def test_approve_keeps_line_endings_a_byte_order_mark_and_comments_inside_the_block(project, capsys):
+    meta = project / "content/demo/leaflet.yaml"
+    text = meta.read_text() + "approvals:  # signed off by the committee\n# the Dutch one\n" \
+        "  en: {by: C, role: D, date: 2026-01-01, text: \"0123456789ab\"}\n"
+    meta.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    assert approve(project) == 0
+    written = meta.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf") and written.count(b"\r\n") == written.count(b"\n")
+    lines = written.decode("utf-8-sig").split("\r\n")
+    assert "approvals:  # signed off by the committee" in lines and "# the Dutch one" in lines
+    assert [l.split(":")[0] for l in lines if l.startswith("  ")][-2:] == ["  en", "  nl"]
+    capsys.readouterr()
+    assert run(project, "check") == 0
+
+
+def test_a_new_picture_under_the_old_name_undoes_the_approval(project, capsys):
+    nl = project / "content/demo/nl.md"
+    assert "images/" in nl.read_text()
+    assert approve(project) == 0
+    picture = next((project / "content/demo/images").iterdir())
+    picture.write_bytes(picture.read_bytes().replace(b"</svg>", b"<!-- other --></svg>"))
+    capsys.readouterr()
+    assert run(project, *SELECT, "--release") == 1
+    assert "changed since Dr. A. Jansen approved it" in capsys.readouterr().err
+
+
+def test_windows_line_endings_do_not_undo_an_approval(project):
+    assert approve(project, "content/demo/en.md") == 0
+    en = project / "content/demo/en.md"
+    en.write_bytes(en.read_bytes().replace(b"\n", b"\r\n"))  # a checkout with core.autocrlf
+    assert run(project, "--leaflet", "demo", "--language", "en", "--audience", "patient", "--format", "a4",
+               "-q", "-j", "1", "--release") == 0
 
 
 @pytest.mark.parametrize("entry, message", [

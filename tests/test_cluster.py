@@ -92,3 +92,43 @@ def test_a_wrong_scheduler_value_is_refused_with_the_forms_it_takes(capsys, valu
         main(["build", "--scheduler", value])
     assert exit_.value.code == 2
     assert "use local:N (N worker processes on this machine) or the scheduler's address" in capsys.readouterr().err
+
+
+def test_a_job_that_never_comes_back_is_given_up_and_only_it_fails(project, monkeypatch):
+    # a Dask worker runs jobs in threads, where the per-job deadline cannot reach: the build must
+    # still end (regression: it waited forever on a stuck job)
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leaflets import pipeline, worker
+
+    release = threading.Event()
+    real = worker.run_job
+
+    def stuck_on_a5(job, blobs=None):
+        if job.variant_id.endswith("/a5"):
+            release.wait(60)
+        return real(job, blobs)
+
+    monkeypatch.setattr(worker, "run_job", stuck_on_a5)
+    monkeypatch.setattr(pipeline, "STALL_SECONDS", 3)
+    pool = ThreadPoolExecutor(2)
+    try:
+        report = build(project, Selection(leaflets=("other",), formats=("a4", "a5")), jobs=pool)
+    finally:
+        release.set()
+        pool.shutdown(wait=True)
+    assert [str(v) for v in report.built] == ["other/patient/nl/default/a4"]
+    assert [str(v) for v in report.failed] == ["other/patient/nl/default/a5"]
+    assert any("no result within 3 s (its worker is stuck or was lost)" in str(p) for p in report.problems)
+
+
+def test_a_worker_running_other_code_refuses_the_job(project):
+    from dataclasses import replace
+
+    loaded, _ = load_project(project)
+    store = BlobStore()
+    job = replace(make_job(loaded, Variant("other", "patient", "nl", "default", "a4"), store), code="0" * 64)
+    result = run_job(job, store)
+    assert result.pdf is None
+    assert "runs other leaflets code or libraries than the build" in result.messages[0][1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pikepdf
 from pikepdf import Dictionary
 
+from ..boundary import SIBLING_PDF
 from .artifacts import LAYOUT_ARTIFACT, _is_leader
 from .content import PageContent
 from .tree import Annot, Content, Node, Tree
@@ -103,7 +104,6 @@ def _alt(node: Node) -> str:
     return ""
 
 
-SIBLING = "sibling:"  # render's href for another leaflet's PDF beside this one (boundary.SIBLING_PDF)
 
 
 def relative_file_links(doc: pikepdf.Pdf) -> None:
@@ -114,9 +114,9 @@ def relative_file_links(doc: pikepdf.Pdf) -> None:
         for annotation in page.obj.get("/Annots", pikepdf.Array()):
             action = annotation.get("/A")
             uri = str(action.get("/URI", "")) if isinstance(action, Dictionary) else ""
-            if not uri.startswith(SIBLING):
+            if not SIBLING_PDF.match(uri):  # checked again here: only a bare file name of an edition
                 continue
-            name = pikepdf.String(uri[len(SIBLING):])
+            name = pikepdf.String(uri.split(":", 1)[1])
             annotation.A = Dictionary(S=pikepdf.Name.GoToR, NewWindow=False,
                                       F=Dictionary(Type=pikepdf.Name.Filespec, F=name, UF=name),
                                       D=pikepdf.Array([0, pikepdf.Name.Fit]))

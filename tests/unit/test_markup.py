@@ -1,4 +1,6 @@
 """Markdown → safe HTML: what untrusted content can and cannot produce."""
+import pytest
+
 from leaflets.markup import MarkupContext, inline, sanitize, short_url, to_html
 
 
@@ -62,3 +64,13 @@ def test_foreign_language_passage_gets_a_lang_attribute():
 def test_lang_attribute_values_cannot_carry_markup():
     html = render('[x]{lang=en" onload="alert(1)}')
     assert "<span" not in html and "onload=" not in html.replace("onload=”", "")  # left as plain text
+
+
+@pytest.mark.parametrize("html", ['<a href="sibling:../../x.pdf">x</a>', '<a href="SIBLING:x.pdf">x</a>',
+                                  '<a href="sibling:x.pdf#page=2">x</a>', '<img src="sibling:x.pdf" alt="x">',
+                                  '<a href="sibling:/etc/passwd">x</a>'])
+def test_the_sanitiser_keeps_only_sibling_links_as_render_makes_them(html):
+    from leaflets.markup import sanitize
+
+    assert "sibling:" not in sanitize(html).lower()
+    assert 'href="sibling:faq-patient-a4.pdf"' in sanitize('<a href="sibling:faq-patient-a4.pdf">x</a>')
