@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     approve.add_argument("--role", required=True, metavar="ROLE", help="their role, e.g. 'neuroloog, commissie patiëntinformatie'")
     approve.add_argument("--date", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                          help="the day of the approval (default: today)")
+    approve.add_argument("--text", default=None, metavar="VERSION",
+                         help="the draft version the reviewers read (printed in the draft's colophon): refused "
+                              "if the text has changed since")
 
     serve = commands.add_parser("serve", help="preview leaflets in the browser, reloading when files change",
                                 description="Start a preview server on 127.0.0.1. Its index lists every leaflet, "
@@ -274,7 +277,7 @@ def cmd_translated(args) -> int:
 
 
 def cmd_approve(args) -> int:
-    from .approval import ApprovalError, record
+    from .approval import ApprovalError, digest, record
     from .project import load_project
 
     project, problems = load_project(args.project)
@@ -291,6 +294,11 @@ def cmd_approve(args) -> int:
         if errors or document is None:
             _print_problems(errors)
             print(f"{path}: error: has errors (see above): only valid text can be approved", file=sys.stderr)
+            failed += 1
+            continue
+        if args.text and args.text != digest(document, leaflet.meta):
+            print(f"{path}: error: the text changed since draft version {args.text} was reviewed (now "
+                  f"{digest(document, leaflet.meta)}): have the new draft reviewed", file=sys.stderr)
             failed += 1
             continue
         try:

@@ -14,7 +14,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .approval import edition
+from .approval import digest, edition
 from .blocks import BLOCKS, source_keys
 from .boundary import AllowedRoots, sibling_href
 from .brand import script_font_files
@@ -237,6 +237,7 @@ def render(project: Project, variant: Variant) -> Rendered:
         dates={"published": long_date(leaflet.meta.published, variant.language),
                "review_by": long_date(leaflet.meta.review_by, variant.language)},
         edition=edition(leaflet, document),  # approved (the colophon names who) or a draft (marked on every page)
+        text_version=digest(document, leaflet.meta),  # a draft's colophon prints it: what `approve --text` checks
         approved_on=long_date(a.date, variant.language) if (a := leaflet.meta.approval(variant.language)) else "",
         direction=text_direction(variant.language), lang=variant.language,
         script_fonts=script_font_files(variant.language),

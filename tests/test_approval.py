@@ -270,3 +270,19 @@ def test_the_approve_command_is_in_help():
     out = subprocess.run([sys.executable, "-c", "from leaflets.cli import main; main(['approve', '--help'])"],
                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1]).stdout
     assert "--by NAME" in out and "--role ROLE" in out
+
+
+def test_a_drafts_colophon_names_its_version_and_approve_checks_it(project, capsys):
+    assert run(project, *SELECT) == 0
+    version = re.search(r"Conceptversie: ([0-9a-f]{12})", text(project / PDF))[1]
+    nl = project / "content/demo/nl.md"
+    nl.write_text(nl.read_text().replace("Wandelen", "Fietsen", 1))  # edited after the review
+    capsys.readouterr()
+    assert approve(project, "content/demo/nl.md", "--text", version) == 1
+    assert f"the text changed since draft version {version} was reviewed" in capsys.readouterr().err
+    assert "approvals" not in (project / "content/demo/leaflet.yaml").read_text()
+    assert run(project, *SELECT) == 0
+    version = re.search(r"Conceptversie: ([0-9a-f]{12})", text(project / PDF))[1]
+    assert approve(project, "content/demo/nl.md", "--text", version) == 0
+    assert run(project, *SELECT) == 0
+    assert "Conceptversie" not in text(project / PDF)
