@@ -1,7 +1,8 @@
 """The build, top to bottom. This is the only code that knows the order of the stages.
 
     load (read + validate) → expand → plan (skip unchanged) → render (HTML, here)
-      → typeset → post-process → verify (worker processes) → write (atomic) → impose → manifest, catalogue
+      → typeset → post-process → verify (worker processes) → write (atomic) → impose
+      → web editions (render → check → write, here) → manifest, catalogue
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from .limits import SECONDS_PER_VARIANT
 from .model import Project, Variant
 from .project import load_project
 from .render import render
+from .web import build_web, web_editions
 from .write import ManifestEntry, OutputStore, sha256_bytes
 
 Progress = Callable[[str, int, int], None]  # (message, done, total); total 0: a status message
@@ -77,13 +79,15 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
     project, problems = load_project(root)  # read + validate: every problem, with file and line
     problems += [Problem(SourceLocation("command line"), m) for m in selection.unknown(project)]
     variants = expand(project, selection)
-    refused = release_refusals(project, variants) if release else {}
+    pages = web_editions(project, selection)  # one web page per leaflet × audience × language × brand
+    refused = release_refusals(project, variants + pages) if release else {}
     variants = [v for v in variants if v not in refused]
+    pages = [v for v in pages if v not in refused]
     status = (lambda message: progress(message, 0, 0)) if progress else None
     with OutputStore.open(output or project.root / "output", on_wait=status) as store:
         plan = plan_build(project, variants, store, force)
         report = BuildReport(problems, editorial_state(project, variants), skipped=list(plan.skipped),
-                             drafts=drafts(project, variants))
+                             drafts=drafts(project, variants + pages))
         for variant, why in refused.items():
             report.fail(variant, why)
         pending = render_jobs(project, longest_first(project, plan.stale, store), report)  # render, here
@@ -91,6 +95,7 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
             keep(project, store, plan, result, report)  # write: atomically, or keep the last good PDF
         for variant in plan.imposed:  # after typesetting: a booklet is made from its source PDF on disk
             impose(project, store, variant, force, report)
+        build_web(project, store, pages, force, report)  # after the PDFs, which each page links to
         entries = store.save()  # the cache and manifest.json
         write_catalogue(store.folder, entries, {b.id: b.name for b in project.brands})
     report.built.sort()
