@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote, urljoin, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 from babel import Locale
 from markupsafe import Markup
@@ -37,6 +37,7 @@ from .approval import edition
 from .boundary import AllowedRoots, DATA_IMAGE, WEB_LINK
 from .brand import script_font_files
 from .deadline import TooSlow, deadline
+from .errors import Problem
 from .expand import Selection, expand
 from .inputs import InputHasher, code_version
 from .limits import MAX_DATA_URL, MAX_IMAGE_BYTES, SECONDS_PER_VARIANT
@@ -83,7 +84,9 @@ class FontFile:
 
     @property
     def target(self) -> str:
-        return f"{FONTS}/{slug(self.family)}/{self.source.name}"
+        """output/fonts/<family>/<file>, in letters, digits and '-' only: `Lexend[wght].ttf` is
+        `fonts/lexend/lexend-wght.ttf`, so the URL needs no quoting."""
+        return f"{FONTS}/{slug(self.family)}/{slug(self.source.stem)}{self.source.suffix.lower()}"
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,8 @@ def build_web(project: Project, store: OutputStore, variants: list[Variant], for
         if page is None:
             continue
         if problems := page_problems(page.html):
-            for problem in problems:
-                report.fail(variant, f"web page: {problem}")
+            report.failed.append(variant)
+            report.problems += [Problem(variant, f"web page: {problem}") for problem in problems]
             continue
         leaflet = project.leaflet(variant.leaflet)
         document = leaflet.document(variant.language)
@@ -221,7 +224,7 @@ def font_faces(fonts: list[FontFile]) -> str:
     rules = []
     for font in fonts:
         weight = f"font-weight:{font.weight};" if font.weight else "font-weight:100 900;"
-        url = "../../" + quote(font.target)
+        url = "../../" + font.target
         rules.append(f"@font-face{{font-family:{css_string(font.family)};font-style:{font.style};{weight}"
                      f"font-display:swap;src:url({css_string(url)})}}")
     return "\n".join(rules) + "\n"
@@ -306,7 +309,7 @@ def page_problems(html: str) -> list[str]:
             problems.append(f"<meta http-equiv='{attrs['http-equiv']}'> is not allowed on a web page")
     for css in page.styles:
         for url in re.findall(r"url\(\s*[\"']?([^\"')]*)", css):
-            if not re.fullmatch(rf"\.\./\.\./{FONTS}/[a-z0-9-]+/[A-Za-z0-9_.%-]+\.(?:ttf|otf|woff2?)", url):
+            if not re.fullmatch(rf"\.\./\.\./{FONTS}/[a-z0-9-]+/[a-z0-9-]+\.(?:ttf|otf|woff2?)", url):
                 problems.append(f"stylesheet reads '{url[:80]}': only the fonts beside the pages may be read")
         if re.search(r"@import|expression\(|javascript:", css, re.I):
             problems.append("stylesheet imports or runs something")

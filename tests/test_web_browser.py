@@ -1,0 +1,150 @@
+"""The web editions and the catalogue in a real browser (Debian's chromium through Playwright),
+checked by axe-core (bundled by axe-playwright-python) against the WCAG 2.1 A and AA rules:
+every web edition of the real content (every leaflet × audience × language × brand) and the
+catalogue, with zero violations; each page also reflows to 320 px without horizontal scrolling,
+stays whole with text at 200 %, shows the skip link on focus, loads its fonts from the output
+folder and asks for nothing on the network. Under CI a missing browser or axe fails, never skips.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_project
+from leaflets.expand import Selection
+from leaflets.pipeline import build
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _browser_tools():
+    """Playwright, axe and Debian's chromium, or a skip; under CI anything missing is a failure."""
+    missing = []
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        missing.append(f"{exc.name} is not installed (pip install -e '.[test]')")
+        Axe = sync_playwright = None
+    if not os.access(CHROMIUM, os.X_OK):
+        missing.append(f"{CHROMIUM} is missing (bash scripts/system-deps.sh installs Debian's chromium)")
+    if missing:
+        reason = "browser test needs " + "; ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI must install it)")
+        pytest.skip(reason)
+    return sync_playwright, Axe
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> dict[str, Path]:
+    """Two output folders: every web edition of the real content (no PDFs: rendering only, ~10 s),
+    and a fixture leaflet with its A4 PDFs and web pages, so the PDF links and the catalogue's
+    thumbnails are there too."""
+    real = tmp_path_factory.mktemp("real") / "output"
+    report = build(REPO, Selection(formats=("web",)), jobs=1, output=real)
+    assert report.ok and report.built, report.problems
+    fixture = make_project(tmp_path_factory.mktemp("fixture") / "project", leaflets=("demo", "guide", "other"))
+    report = build(fixture, Selection(leaflets=("demo", "guide"), audiences=("patient",), formats=("a4", "web")),
+                   jobs=1)
+    assert report.ok, report.problems
+    return {"real": real, "fixture": fixture / "output"}
+
+
+@pytest.fixture(scope="module")
+def browser_page(sites):
+    sync_playwright, Axe = _browser_tools()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(15_000)
+            remote: list[str] = []
+
+            def only_local(route):  # the pages must work with no network at all
+                if route.request.url.startswith(("file:", "data:")):
+                    route.continue_()
+                else:
+                    remote.append(route.request.url)
+                    route.abort()
+            page.route("**/*", only_local)
+            yield page, Axe(), remote
+        finally:
+            browser.close()
+
+
+def pages_of(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*/*/*.html"))
+
+
+def violations(page, axe) -> list[str]:
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]})
+    return [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results.response["violations"]]
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_every_web_edition_and_the_catalogue_pass_axe_reflow_and_text_resize(sites, browser_page):
+    page, axe, remote = browser_page
+    files = pages_of(sites["real"]) + [sites["real"] / "index.html"] + pages_of(sites["fixture"]) + \
+        [sites["fixture"] / "index.html"]
+    assert len(pages_of(sites["real"])) == 42  # 3 brands × (faq: 3 languages, exercise and therapies: 2) × 2 audiences
+    found: dict[str, list[str]] = {}
+    for path in files:
+        name = str(path.relative_to(path.parents[2] if path.name != "index.html" else path.parent))
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(path.as_uri())
+        problems = violations(page, axe)
+        # WCAG 1.4.10 reflow: 320 CSS px wide (1280 px at 400 %), no scrolling in two directions
+        page.set_viewport_size({"width": 320, "height": 640})
+        if overflow := horizontal_overflow(page):
+            problems.append(f"at 320 px the page scrolls sideways by {overflow} px")
+        # WCAG 1.4.4 resize text: 200 % text on a 640 px window (1280 px at 200 % zoom), nothing cut off
+        page.set_viewport_size({"width": 640, "height": 900})
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        if overflow := horizontal_overflow(page):
+            problems.append(f"with text at 200 % the page scrolls sideways by {overflow} px")
+        if problems:
+            found[name] = problems
+    assert found == {}
+    assert remote == []
+
+
+def test_a_web_edition_has_its_fonts_skip_link_and_linked_citations(sites, browser_page):
+    page, _, remote = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto((sites["real"] / "oostergouw/nl/therapies-professional.html").as_uri())
+    fonts = page.evaluate("async () => { await document.fonts.ready;"
+                          " return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family); }")
+    assert any("Source Sans 3" in family for family in fonts), fonts
+    page.keyboard.press("Tab")  # the first stop is the skip link, visible when focused
+    skip = page.locator("a.skip-link")
+    assert skip.evaluate("a => a === document.activeElement")
+    assert skip.is_visible() and skip.bounding_box()["y"] >= 0
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    citation = page.locator("sup.cite a").first
+    target = citation.get_attribute("href")
+    assert target.startswith("#ref-") and page.locator(target).count() == 1
+    verdicts = page.locator(".therapy .verdict strong").all_inner_texts()
+    assert verdicts and all(v.strip() for v in verdicts)  # the verdict in words, not only the meter
+    assert remote == []
+
+
+def test_arabic_web_edition_reads_right_to_left_in_its_font(sites, browser_page):
+    page, _, _ = browser_page
+    page.goto((sites["real"] / "default/ar/faq-patient.html").as_uri())
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).direction") == "rtl"
+    fonts = page.evaluate("async () => { await document.fonts.ready;"
+                          " return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family); }")
+    assert any("Tajawal" in family for family in fonts), fonts
