@@ -42,7 +42,7 @@ from .expand import Selection, expand
 from .inputs import InputHasher, code_version
 from .limits import MAX_DATA_URL, MAX_IMAGE_BYTES, SECONDS_PER_VARIANT
 from .model import WEB, Project, Variant
-from .render import document_context, read_stylesheet
+from .render import document_context
 from .write import ManifestEntry, OutputStore, sha256_bytes
 
 if TYPE_CHECKING:
@@ -192,7 +192,10 @@ def render_web(project: Project, variant: Variant, pdfs: list[PdfLink]) -> WebPa
     leaflet = project.leaflet(variant.leaflet)
     env, context = document_context(project, variant)  # `leaflet:` links name the other leaflets' pages
     fonts = page_fonts(project, variant)
-    css = font_faces(fonts) + brand_properties(context) + read_stylesheet(project.root / "styles" / STYLESHEET)
+    # Read for each page (6 KB), not through render's cache: an edit between two builds in one
+    # process (tests, a preview) must show.
+    stylesheet = (project.root / "styles" / STYLESHEET).read_text(encoding="utf-8")
+    css = font_faces(fonts) + brand_properties(context) + stylesheet
     brand = context["brand"]
     html = env.get_template(TEMPLATE).render(
         **context, css=Markup(css), pdfs=pdfs, languages=other_languages(project, variant),

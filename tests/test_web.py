@@ -97,10 +97,10 @@ def test_unchanged_pages_are_skipped_and_a_stylesheet_edit_rebuilds_pages_not_pd
     again, _ = built(project, **selection)
     assert (again.built, len(again.skipped)) == ([], 2)
     css = project / "styles/web.css"
-    css.write_text(css.read_text() + "\n.summary { font-size: 1.3rem; }\n")
+    css.write_text(css.read_text() + "\n.summary { letter-spacing: 0.01em; }\n")
     edited, _ = built(project, **selection)
     assert [str(v) for v in edited.built] == ["other/patient/nl/default/web"]
-    assert "font-size: 1.3rem; }" in (output / "default/nl/other-patient.html").read_text()
+    assert ".summary { letter-spacing: 0.01em; }" in (output / "default/nl/other-patient.html").read_text()
     (output / "default/nl/other-patient.html").write_text("damaged")
     assert [str(v) for v in built(project, **selection)[0].built] == ["other/patient/nl/default/web"]
 
