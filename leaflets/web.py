@@ -60,7 +60,7 @@ MAX_IMAGE_DATA = MAX_IMAGE_BYTES * 4 // 3 + 100  # a picture within the limit, a
 ALLOWED_ELEMENTS = {
     "html", "head", "meta", "title", "style", "body", "header", "nav", "main", "aside", "footer", "section", "div",
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "img", "br", "blockquote", "sup",
-    "span", "cite", "abbr", "table", "thead", "tbody", "tr", "th", "td", "caption", "figure", "figcaption", "code",
+    "span", "bdi", "cite", "abbr", "table", "thead", "tbody", "tr", "th", "td", "caption", "figure", "figcaption", "code",
 }
 
 
