@@ -189,3 +189,11 @@ def test_without_web_base_the_printed_leaflet_has_no_qr_code(project):
     loaded, _ = load_project(project)
     assert "link-url" not in render(loaded, Variant("other", "patient", "nl", "default", "a4")).html.split(
         'class="colophon"')[1]
+
+
+def test_status_counts_the_current_web_pages(project):
+    from leaflets.status import status_table
+
+    built(project, leaflets=("other",), formats=(WEB,))
+    [row] = [line for line in status_table(project).splitlines() if line.startswith("│ other")]
+    assert row.rstrip(" │").endswith("│ 0/6          │ 1/1")  # no PDFs of it, its one page current
