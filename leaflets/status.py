@@ -23,7 +23,7 @@ def status_table(root: Path, output: Path | None = None) -> str:
     hasher = InputHasher(project)
     table = Table(title="Leaflets", show_lines=False)
     for column in ("leaflet", "lang", "audience", "version", "review by", "translation", "approval", "readability",
-                   "PDFs current", "web current"):
+                   "PDFs current", "web"):
         table.add_column(column)
     for leaflet in project.leaflets:
         for document in leaflet.documents:
