@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
                                             "or brand file reloads the open preview.")
     serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1, 0 for any free one (default: %(default)s)")
 
-    status = commands.add_parser("status", help="one table: version, review date, translations, readability, PDFs")
+    status = commands.add_parser("status", help="one table: version, review date, translations, readability, PDFs, web pages")
     status.add_argument("--output", "-o", type=Path, default=None, metavar="DIR", help="where the built PDFs are (default: output/)")
 
     verify = commands.add_parser("verify", help="check PDF files against PDF/UA-1 (ISO 14289-1)")
