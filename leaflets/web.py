@@ -56,7 +56,8 @@ FONTS = "fonts"  # output/fonts/<family>/<file>: shared by every web page of the
 LOCAL_LINK = re.compile(r"^(?:\.\./[a-z0-9-]+/)?[a-z0-9-]+\.(?:pdf|html)$|^\.\./\.\./index\.html$")
 SIBLING = re.compile(r'href="sibling:([a-z0-9-]+\.html)"')
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
-MAX_IMAGE_DATA = MAX_IMAGE_BYTES * 4 // 3 + 100  # a picture within the limit, as base64
+MAX_IMAGE_DATA = MAX_IMAGE_BYTES * 4 // 3 + 100
+STYLE_HASH = "style-hash-of-this-page"  # replaced by the hash of the page's <style> (`with_style_hash`)  # a picture within the limit, as base64
 ALLOWED_ELEMENTS = {
     "html", "head", "meta", "title", "style", "body", "header", "nav", "main", "aside", "footer", "section", "div",
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "img", "br", "blockquote", "sup",
@@ -199,11 +200,20 @@ def render_web(project: Project, variant: Variant, pdfs: list[PdfLink]) -> WebPa
     brand = context["brand"]
     html = env.get_template(TEMPLATE).render(
         **context, css=Markup(css), pdfs=pdfs, languages=other_languages(project, variant),
-        logo=data_url(brand.logo) if brand.logo else "", font_src="'self'")
+        logo=data_url(brand.logo) if brand.logo else "", style_src=STYLE_HASH)
+    html = with_style_hash(html)
     html = SIBLING.sub(r'href="\1"', html)  # another leaflet's page beside this one
     roots = AllowedRoots.of([leaflet.folder])
     html = IMG_SRC.sub(lambda m: m[1] + embedded(m[2], leaflet.folder.resolve().as_uri() + "/", roots) + m[3], html)
     return WebPage(variant, html, tuple(fonts))
+
+
+def with_style_hash(html: str) -> str:
+    """The page's own stylesheet, named by its hash in the Content-Security-Policy: a browser
+    then applies no other style (no style attribute, no second <style>)."""
+    css = re.search(r"<style>(.*?)</style>", html, re.S)[1]
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return html.replace(STYLE_HASH, f"'sha256-{digest}'", 1)  # the first: in the head, before any content
 
 
 def other_languages(project: Project, variant: Variant) -> list[tuple[str, str, str]]:

@@ -197,3 +197,16 @@ def test_status_counts_the_current_web_pages(project):
     built(project, leaflets=("other",), formats=(WEB,))
     [row] = [line for line in status_table(project).splitlines() if line.startswith("│ other")]
     assert row.rstrip(" │").endswith("│ 0/6          │ 1/1")  # no PDFs of it, its one page current
+
+
+def test_the_content_security_policy_allows_only_the_pages_own_stylesheet(project):
+    import base64
+    import hashlib
+
+    loaded, _ = load_project(project)
+    html = web.render_web(loaded, Variant("other", "patient", "nl", "default", WEB), []).html
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)[1]
+    css = re.search(r"<style>(.*?)</style>", html, re.S)[1]
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert policy == (f"default-src 'none'; img-src data:; style-src 'sha256-{digest}'; font-src 'self'; "
+                      "base-uri 'none'; form-action 'none'")
