@@ -30,13 +30,14 @@ WEB_LINK = re.compile(r"^(https?://[^\s/@]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$", re.
 # output folder, by file name only. Post-processing turns it into a relative GoToR action, so the
 # link works wherever the output folder is copied, and never names a path of the build machine.
 SIBLING_PDF = re.compile(r"^sibling:[a-z0-9-]+\.pdf$")
+SIBLING_LINK = re.compile(r"^sibling:[a-z0-9-]+\.(?:pdf|html)$")  # the web edition links its pages so
 
 
 def sibling_href(file_name: str) -> str:
-    """The href render gives a link to another leaflet's PDF beside this one."""
+    """The href render gives a link to another leaflet's PDF (or web page) beside this one."""
     href = "sibling:" + file_name
-    if not SIBLING_PDF.match(href):
-        raise ValueError(f"not a PDF file name of an edition: {file_name!r}")
+    if not SIBLING_LINK.match(href):
+        raise ValueError(f"not a file name of an edition: {file_name!r}")
     return href
 DATA_IMAGE = re.compile(r"^data:image/(svg\+xml|png|jpeg)[;,]", re.I)
 # Attributes through which HTML (or SVG) makes a reader fetch or jump somewhere.

@@ -78,6 +78,9 @@ class Extension(_Strict):
     disclaimer: dict[str, str] = {}  # per language: replaces nothing, adds the brand's own note
     paper: Literal["a4", "letter"] = "a4"  # the brand's office paper; both are built
     language: str = "nl"
+    # Where this brand's output folder (output/<brand>/) is published: the printed leaflet then
+    # carries a QR code to its web edition, <web_base>/<language>/<leaflet>-<audience>.html.
+    web_base: str = Field(default="", pattern=WEB_ADDRESS)
 
 
 class BrandFile(_Strict):
@@ -115,7 +118,7 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
                  background=colors["background"], primary=colors["primary"], accent_background=colors["light"],
                  font_family=parsed.typography.base, font_files=fonts, contact=contact, footer=parsed.leaflets.footer,
                  folder=folder, where=SourceLocation(shown, 1), default_language=parsed.leaflets.language,
-                 paper=parsed.leaflets.paper, disclaimer=tuple(sorted(parsed.leaflets.disclaimer.items())),
+                 paper=parsed.leaflets.paper, web_base=parsed.leaflets.web_base.rstrip("/"), disclaimer=tuple(sorted(parsed.leaflets.disclaimer.items())),
                  disclaimer_line=located.lines.get(("leaflets", "disclaimer"), 0)), problems
 
 

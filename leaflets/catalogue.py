@@ -1,7 +1,8 @@
 """output/index.html: a static catalogue of every built PDF with a first-page thumbnail, grouped
 by leaflet, language and audience, so a clinic can pick what to print without opening files one
-by one. Written by every build from leaflets/templates/catalogue/; thumbnails are made once per
-PDF version (named by the PDF's sha256) and removed with it."""
+by one; each group links its web editions (one per brand) next to its PDFs. Written by every
+build from leaflets/templates/catalogue/; thumbnails are made once per PDF version (named by the
+PDF's sha256) and removed with it."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from .formats import FORMATS
 from .htmlpages import render_page
+from .model import WEB
 from .write import atomic_write
 
 THUMBS = ".thumbs"
@@ -19,7 +21,7 @@ READERS = {"patient": "patients"}  # any other audience: healthcare professional
 def write_catalogue(output: Path, entries: list[dict], brand_names: dict[str, str]) -> None:
     """Make the missing thumbnails, drop those of PDFs that are gone, then write index.html."""
     thumbs = output / THUMBS
-    wanted = {e["sha256"]: output / e["path"] for e in entries}
+    wanted = {e["sha256"]: output / e["path"] for e in entries if e["format"] != WEB}
     for sha, pdf in wanted.items():
         if not (thumbs / f"{sha}.png").is_file():
             thumbnail(pdf, thumbs / f"{sha}.png")
@@ -51,7 +53,8 @@ def render_catalogue(output: Path, entries: list[dict], brand_names: dict[str, s
     for entry in entries:
         groups[(entry["leaflet"], entry["language"], entry["audience"], entry["title"],
                 entry.get("status", "draft"))].append(entry)
-    return render_page("catalogue/index.html.j2", count=len(entries), width=THUMB_PX,
+    return render_page("catalogue/index.html.j2", count=sum(e["format"] != WEB for e in entries), width=THUMB_PX,
+                       pages=sum(e["format"] == WEB for e in entries),
                        groups=[_group(key, items, output, brand_names) for key, items in sorted(groups.items())])
 
 
@@ -59,7 +62,10 @@ def _group(key: tuple, entries: list[dict], output: Path, brand_names: dict[str,
     leaflet, language, audience, title, status = key
     return {"leaflet": leaflet, "language": language, "title": title, "draft": status != "approved",
             "readers": READERS.get(audience, "healthcare professionals"),
-            "pdfs": [_pdf(e, output, brand_names) for e in sorted(entries, key=lambda e: (e["brand"], e["format"]))]}
+            "pdfs": [_pdf(e, output, brand_names) for e in sorted(entries, key=lambda e: (e["brand"], e["format"]))
+                     if e["format"] != WEB],
+            "web": [{"path": e["path"], "brand": brand_names.get(e["brand"], e["brand"])}
+                    for e in sorted(entries, key=lambda e: e["brand"]) if e["format"] == WEB]}
 
 
 def _pdf(entry: dict, output: Path, brand_names: dict[str, str]) -> dict:

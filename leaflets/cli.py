@@ -20,12 +20,14 @@ DESCRIPTION = """\
 Make accessible, print-ready PDF leaflets from the Markdown files in content/.
 
 Running it without a command builds every leaflet, for every audience, language, brand and
-paper format, into output/<brand>/<language>/<leaflet>-<audience>-<format>.pdf. Only PDFs
+paper format, into output/<brand>/<language>/<leaflet>-<audience>-<format>.pdf, and a web
+edition of each (output/<brand>/<language>/<leaflet>-<audience>.html). Only PDFs and pages
 whose content, brand, templates or styles changed since the last build are made again.
 
 examples:
   python build.py                              build everything that changed
   python build.py --leaflet faq --language nl  only the Dutch FAQ leaflets
+  python build.py --format web                 only the web editions
   python build.py check                        check all content without making PDFs
   python build.py verify output/default/nl/faq-patient-a4.pdf
 """
@@ -46,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     pick.add_argument("--audience", action="append", default=[], metavar="ID", help="patient or professional")
     pick.add_argument("--language", action="append", default=[], metavar="CODE", help="language code, e.g. nl, en")
     pick.add_argument("--brand", action="append", default=[], metavar="ID", help="brand folder name under brands/")
-    pick.add_argument("--format", action="append", default=[], metavar="ID", help="paper format, e.g. a4")
+    pick.add_argument("--format", action="append", default=[], metavar="ID",
+                      help="paper format, e.g. a4; 'web' for the web editions (one HTML page per leaflet, audience, "
+                           "language and brand)")
     build.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                        help="PDFs made at the same time (default: %(default)s, one per processor core)")
     build.add_argument("--output", "-o", type=Path, default=None, metavar="DIR",
@@ -94,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
                                             "or brand file reloads the open preview.")
     serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1, 0 for any free one (default: %(default)s)")
 
-    status = commands.add_parser("status", help="one table: version, review date, translations, readability, PDFs")
+    status = commands.add_parser("status", help="one table: version, review date, translations, readability, PDFs, web pages")
     status.add_argument("--output", "-o", type=Path, default=None, metavar="DIR", help="where the built PDFs are (default: output/)")
 
     verify = commands.add_parser("verify", help="check PDF files against PDF/UA-1 (ISO 14289-1)")
@@ -182,6 +186,7 @@ def _print_problems(problems: list[Problem]) -> tuple[int, int]:
 def cmd_build(args) -> int:
     from .expand import Selection
     from .cluster import SchedulerError
+    from .model import WEB
     from .pipeline import build
     from .write import ForeignFolder
 
@@ -200,8 +205,11 @@ def cmd_build(args) -> int:
         print(f"{exc.filename or args.output or 'output'}: error: cannot write there: {exc.strerror or exc}", file=sys.stderr)
         return 2
     errors, warnings = _print_problems(report.problems + report.editorial)
-    total = len(report.built) + len(report.skipped) + len(report.failed)
-    print(f"Built {len(report.built)}/{count(total, 'PDF')} ({count(report.pages, 'page')}), skipped "
+    pdfs = [[v for v in done if v.format != WEB] for done in (report.built, report.skipped, report.failed)]
+    web = [[v for v in done if v.format == WEB] for done in (report.built, report.skipped, report.failed)]
+    total = sum(len(done) for done in pdfs)
+    pages = f" and {len(web[0])}/{count(sum(map(len, web)), 'web page')}" if any(web) else ""
+    print(f"Built {len(pdfs[0])}/{count(total, 'PDF')} ({count(report.pages, 'page')}){pages}, skipped "
           f"{len(report.skipped)} unchanged, {len(report.failed)} failed, {count(errors, 'error')}, "
           f"{count(warnings, 'warning')} in {report.seconds:.1f} s. Output: {(args.output or args.project / 'output').resolve()}")
     if report.drafts:

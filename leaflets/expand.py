@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .model import Project, Variant
+from .model import WEB, Project, Variant
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Selection:
             "audience": {a for l in project.leaflets for a in l.meta.audiences},
             "language": {d.language for l in project.leaflets for d in l.documents},
             "brand": {b.id for b in project.brands},
-            "format": {f.id for f in project.formats},
+            "format": {f.id for f in project.formats} | {WEB},
         }
         asked = dict(zip(known, (self.leaflets, self.audiences, self.languages, self.brands, self.formats)))
         return [_not_buildable(project, kind, value, known[kind])

@@ -21,7 +21,11 @@ from .model import Project, Variant
 # Editor tools: changing them must not rebuild every PDF. Every other module of the package is
 # hashed, so a new module shapes the cache key until it is listed here on purpose.
 EDITOR_MODULES = ("__init__.py", "caches.py", "catalogue.py", "cli.py", "editorial.py", "errors.py", "expand.py",
-                  "htmlpages.py", "pipeline.py", "readability.py", "serve.py", "status.py", "write.py")
+                  "htmlpages.py", "pipeline.py", "readability.py", "serve.py", "status.py", "write.py",
+                  "web.py")  # the web edition: no PDF reads it; its pages' keys hash it (`web.web_key`)
+# The web edition's own page template and stylesheet: no PDF reads them, so they are left out of
+# the PDFs' keys (and are in the web pages' keys).
+WEB_FILES = frozenset({"web.html.j2", "web.css"})
 EDITOR_FOLDERS = ("serve", "templates")  # the preview server and its page templates
 
 
@@ -68,15 +72,15 @@ class InputHasher:
                 return "missing"
         return self._memoised(("file", path), compute)
 
-    def tree(self, folder: Path, skip_suffix: str = "") -> str:
+    def tree(self, folder: Path, skip_suffix: str = "", skip_names: frozenset[str] = frozenset()) -> str:
         def compute() -> str:
             digest = hashlib.sha256()
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                if skip_suffix and path.suffix == skip_suffix:
+                if skip_suffix and path.suffix == skip_suffix or path.name in skip_names:
                     continue
                 digest.update(str(path.relative_to(folder)).encode() + b"\0" + self.file(path).encode())
             return digest.hexdigest()
-        return self._memoised(("tree", folder, skip_suffix), compute)
+        return self._memoised(("tree", folder, skip_suffix, skip_names), compute)
 
     def fonts(self, variant: Variant) -> str:
         """Installed font files change only with their package: path, size and time suffice."""
@@ -103,7 +107,7 @@ class InputHasher:
             # Only what this text uses: a new leaflet or an unused picture rebuilds nothing.
             *(f"{p.name}:{self.file(p)}" for p in document.images),
             self.titles(document.leaflet_refs, variant),
-            self.tree(root / "templates"), self.tree(root / "styles"),
+            self.tree(root / "templates", skip_names=WEB_FILES), self.tree(root / "styles", skip_names=WEB_FILES),
             self.tree(self.project.brand(variant.brand).folder),
             self.file(root / "locales" / variant.language / "LC_MESSAGES" / "messages.po"),
             self.fonts(variant),

@@ -24,7 +24,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .boundary import SIBLING_PDF, sibling_href
+from .boundary import SIBLING_LINK, sibling_href
 
 CITATION = re.compile(r"\[@([\w:-]+(?:\s*;\s*@[\w:-]+)*)\]")
 CITATION_KEY = re.compile(r"@([\w:-]+)")
@@ -218,8 +218,8 @@ def sanitize(html: str) -> str:
 
 
 def _sibling_links_only(tag: str, attribute: str, value: str) -> str | None:
-    """`sibling:` passes only as the link render makes (`boundary.SIBLING_PDF`) on an `<a>`."""
-    if value.strip().lower().startswith("sibling:") and not (tag == "a" and SIBLING_PDF.match(value)):
+    """`sibling:` passes only as the link render makes (`boundary.SIBLING_LINK`) on an `<a>`."""
+    if value.strip().lower().startswith("sibling:") and not (tag == "a" and SIBLING_LINK.match(value)):
         return None
     return value
 

@@ -7,9 +7,14 @@ from pathlib import Path
 
 from .errors import SourceLocation
 
+# The format id of the web edition: one responsive HTML page per leaflet, audience, language and
+# brand (not per paper format), built beside the PDFs (`web`); `--format web` selects it.
+WEB = "web"
+
+
 @dataclass(frozen=True, order=True)
 class Variant:
-    """One PDF to build: ids only, so it is hashable, sortable and readable as a test id."""
+    """One PDF (or web page) to build: ids only, so it is hashable, sortable and readable as a test id."""
 
     leaflet: str
     audience: str
@@ -22,7 +27,9 @@ class Variant:
 
     @property
     def output_path(self) -> str:
-        """Where the PDF goes, relative to output/."""
+        """Where the PDF (or the web edition's page) goes, relative to output/."""
+        if self.format == WEB:
+            return f"{self.brand}/{self.language}/{self.leaflet}-{self.audience}.html"
         return f"{self.brand}/{self.language}/{self.leaflet}-{self.audience}-{self.format}.pdf"
 
 
@@ -166,6 +173,7 @@ class Brand:
     where: SourceLocation
     default_language: str = "nl"
     paper: str = "a4"  # "a4" or "letter": the brand's office paper (recommended in the catalogue)
+    web_base: str = ""  # where output/<brand>/ is published (no trailing /): the PDFs get a QR code to the web edition
     disclaimer: tuple[tuple[str, str], ...] = ()  # (language, text): the brand's own note
     disclaimer_line: int = 0  # where leaflets.disclaimer stands in brand.yml
 

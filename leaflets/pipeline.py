@@ -1,7 +1,8 @@
 """The build, top to bottom. This is the only code that knows the order of the stages.
 
     load (read + validate) → expand → plan (skip unchanged) → render (HTML, here)
-      → typeset → post-process → verify (worker processes) → write (atomic) → impose → manifest, catalogue
+      → typeset → post-process → verify (worker processes) → write (atomic) → impose
+      → web editions (render → check → write, here) → manifest, catalogue
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .limits import SECONDS_PER_VARIANT, STALL_SECONDS
 from .model import Project, Variant
 from .project import load_project
 from .render import render
+from .web import build_web, web_editions
 from .write import ManifestEntry, OutputStore, sha256_bytes
 
 Progress = Callable[[str, int, int], None]  # (message, done, total); total 0: a status message
@@ -79,13 +81,15 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
     problems = [p for p in problems if p.is_error or selection.concerns(p.where.path)]
     problems += [Problem(SourceLocation("command line"), m) for m in selection.unknown(project)]
     variants = expand(project, selection)
-    refused = release_refusals(project, variants) if release else {}
+    pages = web_editions(project, selection)  # one web page per leaflet × audience × language × brand
+    refused = release_refusals(project, variants + pages) if release else {}
     variants = [v for v in variants if v not in refused]
+    pages = [v for v in pages if v not in refused]
     status = (lambda message: progress(message, 0, 0)) if progress else None
     with OutputStore.open(output or project.root / "output", on_wait=status) as store:
         plan = plan_build(project, variants, store, force)
         report = BuildReport(problems, editorial_state(project, variants), skipped=list(plan.skipped),
-                             drafts=drafts(project, variants))
+                             drafts=drafts(project, variants + pages))
         for variant, why in refused.items():
             report.fail(variant, why)
         blobs = BlobStore()  # the bytes of every file a job may read, shipped once per worker
@@ -94,6 +98,7 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
             keep(project, store, plan, result, report)  # write: atomically, or keep the last good PDF
         for variant in plan.imposed:  # after typesetting: a booklet is made from its source PDF on disk
             impose(project, store, variant, force, report)
+        build_web(project, store, pages, force, report)  # after the PDFs, which each page links to
         entries = store.save()  # the cache and manifest.json
         write_catalogue(store.folder, entries, {b.id: b.name for b in project.brands})
     report.built.sort()

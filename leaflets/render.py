@@ -6,7 +6,7 @@ with autoescape and StrictUndefined; Markdown goes through `markup`, which remov
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from .brand import script_font_files
 from .expand import sibling_files
 from .i18n import long_date, number, quotes, script_direction, text_direction, translations
 from .markup import LINK_ITEM, MarkupContext, citation_keys, inline, short_url, to_html
-from .model import Block, Brand, Leaflet, Markdown, Node, Project, Source, Variant
+from .model import WEB, Block, Brand, Leaflet, Markdown, Node, Project, Source, Variant
 
 
 
@@ -217,22 +217,26 @@ def read_stylesheet(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def render(project: Project, variant: Variant) -> Rendered:
-    """HTML for one variant (with and, for sectioned leaflets, without a contents list)."""
+def document_context(project: Project, variant: Variant, leaflet_files: dict[str, str] | None = None
+                     ) -> tuple[Environment, dict]:
+    """The template context of one edition: its body rendered through the block templates, the
+    sources, dates and edition facts. Shared by the PDF page (`render`) and the web edition
+    (`web.render_web`), so both say the same. `leaflet_files` names the other leaflets' files
+    beside this one (default: their PDFs of this variant, `sibling_files`)."""
     leaflet = project.leaflet(variant.leaflet)
     document = leaflet.document(variant.language)
-    brand, fmt = project.brand(variant.brand), project.format(variant.format)
+    brand = project.brand(variant.brand)
     gettext_ = translations(project.root / "locales", variant.language)
     env = environment(project.root / "templates", gettext_)
     body = for_audience(document.body, variant.audience)
     cited = citation_order(body, options=variant.audience == "professional")
     titles = {l.meta.id: (l.document(variant.language) or l.documents[0]).title for l in project.leaflets if l.documents}
     ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language),
-                        leaflet_files=sibling_files(project, variant))
+                        leaflet_files=sibling_files(project, variant) if leaflet_files is None else leaflet_files)
     renderer = BodyRenderer(env, ctx, gettext_.gettext, variant.audience)
     body_html = renderer.nodes(body)
     context = dict(
-        variant=variant, doc=document, meta=leaflet.meta, brand=brand, format=fmt, body=body_html,
+        variant=variant, doc=document, meta=leaflet.meta, brand=brand, body=body_html,
         toc=renderer.toc, sources=numbered_sources(leaflet.meta.sources, cited),
         dates={"published": long_date(leaflet.meta.published, variant.language),
                "review_by": long_date(leaflet.meta.review_by, variant.language)},
@@ -241,14 +245,32 @@ def render(project: Project, variant: Variant) -> Rendered:
         approved_on=long_date(a.date, variant.language) if (a := leaflet.meta.approval(variant.language)) else "",
         direction=text_direction(variant.language), lang=variant.language,
         script_fonts=script_font_files(variant.language),
+        web=web_edition_link(brand, variant),  # the printed leaflet's QR code to its web edition, or None
     )
+    return env, context
+
+
+def web_edition_link(brand: Brand, variant: Variant) -> dict | None:
+    """Where this edition's web page is published, when the brand says (`leaflets.web_base`)."""
+    if not brand.web_base:
+        return None
+    page = replace(variant, format=WEB).output_path  # <brand>/<language>/<leaflet>-<audience>.html
+    url = f"{brand.web_base}/{page.split('/', 1)[1]}"
+    return {"url": url, "short": short_url(url), "qr": qr_code(url)}
+
+
+def render(project: Project, variant: Variant) -> Rendered:
+    """HTML for one variant (with and, for sectioned leaflets, without a contents list)."""
+    env, context = document_context(project, variant)
+    leaflet, brand, fmt = project.leaflet(variant.leaflet), context["brand"], project.format(variant.format)
+    context["format"] = fmt
     # Stylesheets are project files, not content: trusted, joined as they are.
     static = "\n".join(read_stylesheet(project.root / "styles" / name) for name in ("base.css", "blocks.css", fmt.css))
     css = env.get_template("page.css.j2").render(**context, static=static)
     page = env.get_template("document.html.j2")
     html = page.render(**context, css=Markup(css), with_toc=False)
-    with_toc = page.render(**context, css=Markup(css), with_toc=True) if len(renderer.toc) >= 2 else None
-    words = len(re.sub(r"<[^>]+>", " ", body_html).split())
+    with_toc = page.render(**context, css=Markup(css), with_toc=True) if len(context["toc"]) >= 2 else None
+    words = len(re.sub(r"<[^>]+>", " ", context["body"]).split())
     allowed = allowed_roots(project, leaflet, brand, context["script_fonts"])
     families = tuple(sorted({f[0] for f in (*brand.font_files, *context["script_fonts"])}))
     return Rendered(variant, html, with_toc, leaflet.folder.resolve().as_uri() + "/", allowed, words, families)

@@ -13,6 +13,7 @@ from .expand import Selection, expand
 from .inputs import InputHasher, imposition_key
 from .project import load_project
 from .readability import measure
+from .web import pdf_links, web_editions, web_key
 from .write import OutputStore
 
 
@@ -22,7 +23,7 @@ def status_table(root: Path, output: Path | None = None) -> str:
     hasher = InputHasher(project)
     table = Table(title="Leaflets", show_lines=False)
     for column in ("leaflet", "lang", "audience", "version", "review by", "translation", "approval", "readability",
-                   "PDFs current"):
+                   "PDFs current", "web"):
         table.add_column(column)
     for leaflet in project.leaflets:
         for document in leaflet.documents:
@@ -30,11 +31,15 @@ def status_table(root: Path, output: Path | None = None) -> str:
                 variants = expand(project, Selection(leaflets=(leaflet.meta.id,), audiences=(audience,),
                                                      languages=(document.language,)))
                 current = sum(_is_current(project, hasher, store, v) for v in variants)
+                pages = web_editions(project, Selection(leaflets=(leaflet.meta.id,), audiences=(audience,),
+                                                        languages=(document.language,)))
+                web_current = sum(store.up_to_date(v, web_key(hasher, v, pdf_links(project, store, v))) for v in pages)
                 result = measure(document, audience) if audience == "patient" else None
                 table.add_row(leaflet.meta.id, document.language, audience, leaflet.meta.version,
                               leaflet.meta.review_by.isoformat(), translation_state(leaflet, document),
                               _approval(leaflet, document),
-                              str(result) if result else "–", f"{current}/{len(variants)}")
+                              str(result) if result else "–", f"{current}/{len(variants)}",
+                              f"{web_current}/{len(pages)}")
     console = Console(width=140, record=True, force_terminal=False)
     with console.capture() as capture:
         console.print(table)

@@ -9,7 +9,7 @@ The store is the only code that touches the output folder's PDFs, build cache an
 - it writes every file atomically (temporary file in the same folder, then `os.replace`), so a
   failed or interrupted build never leaves half a PDF or removes the last good one, and it
   removes only temporary files with its own suffix;
-- it owns the up-to-date rule: a PDF is current when its inputs' key is the one it was made
+- it owns the up-to-date rule (for web pages too): a PDF is current when its inputs' key is the one it was made
   from and its bytes on disk are intact;
 - files get the permissions the umask allows, like any file the user makes.
 """
@@ -143,14 +143,23 @@ class OutputStore:
         atomic_write(self.folder / variant.output_path, pdf)
         self.records[variant.output_path] = Record(key, entry)
 
+    def put(self, relpath: str, data: bytes) -> None:
+        """A file the pages share (a font), written only when missing or different."""
+        path = self.folder / relpath
+        if sha256_file(path) != sha256_bytes(data):
+            atomic_write(path, data)
+
     def save(self) -> list[dict]:
-        """Write the cache and the manifest (every PDF whose file is present); return its entries."""
+        """Write the cache and the manifest (every PDF and web page whose file is present: PDFs
+        under "pdfs", web editions under "web"); return its entries, PDFs first."""
         cache = {path: {"key": r.key, "entry": r.entry.as_dict()} for path, r in self.records.items()}
         atomic_write(self.folder / CACHE_FILE, json.dumps(cache, indent=1, sort_keys=True).encode())
-        pdfs = [self.records[p].entry.as_dict() for p in sorted(self.records) if (self.folder / p).is_file()]
-        manifest = json.dumps({"pdfs": pdfs}, indent=2, ensure_ascii=False) + "\n"
-        atomic_write(self.folder / "manifest.json", manifest.encode())
-        return pdfs
+        present = [self.records[p].entry.as_dict() for p in sorted(self.records) if (self.folder / p).is_file()]
+        pdfs = [e for e in present if e["path"].endswith(".pdf")]
+        pages = [e for e in present if e["path"].endswith(".html")]
+        manifest = json.dumps({"pdfs": pdfs, "web": pages} if pages else {"pdfs": pdfs}, indent=2, ensure_ascii=False)
+        atomic_write(self.folder / "manifest.json", (manifest + "\n").encode())
+        return pdfs + pages
 
     def remove_leftovers(self) -> None:
         """Temporary files of a build that was killed mid-write: ours by their suffix, never a PDF."""
@@ -228,7 +237,7 @@ def _record(path: object, value: object) -> Record | None:
     entry = value.get("entry")
     if not isinstance(entry, dict) or set(entry) - ENTRY_FIELDS or entry.get("path") != path:
         return None
-    if Path(path).is_absolute() or ".." in Path(path).parts or not path.endswith(".pdf"):
+    if Path(path).is_absolute() or ".." in Path(path).parts or not path.endswith((".pdf", ".html")):
         return None
     try:
         made = ManifestEntry(**entry)

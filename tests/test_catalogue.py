@@ -17,20 +17,26 @@ ENTRIES = [
      "format": "nope", "title": TITLE, "pages": 1, "sha256": "bb", "status": "draft"},
     {"path": "a/en/x-professional-a5.pdf", "leaflet": "x", "audience": "professional", "language": "en", "brand": "a",
      "format": "a5", "title": "Pain", "pages": 12, "sha256": "cc", "status": "approved"},
+    {"path": "b&b/nl/x-patient.html", "leaflet": "x", "audience": "patient", "language": "nl", "brand": "b&b",
+     "format": "web", "title": TITLE, "pages": 1, "sha256": "ee", "status": "draft"},
 ]
 BRANDS = {"b&b": "Bed <&> Breakfast"}
 
-# the exact page: escaping, grouping, a draft said in words, "1 page" in the singular
+# the exact page: escaping, grouping, a draft said in words, "1 page" in the singular, the web
+# edition linked next to its PDFs, a main landmark and a page that reflows on a phone (axe-checked
+# in tests/test_web_browser.py)
 EXPECTED = """\
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Leaflets: catalogue of built PDFs</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:70em;color:#1a1a1a}\
 ul.pdfs{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1em}\
 ul.pdfs li{width:11em;font-size:.9em}ul.pdfs img{border:1px solid #999;max-width:100%}\
-h2{border-bottom:2px solid #1f4e79;color:#1f4e79}</style></head><body>
+h2{border-bottom:2px solid #1f4e79;color:#1f4e79}a:focus-visible{outline:3px solid #1f4e79;outline-offset:2px}\
+@media (max-width:40em){body{margin:1em}}</style></head><body><main>
 <h1>Leaflets</h1>
-<p>3 PDFs. Each picture shows the first page; click it to open the PDF.</p>
+<p>3 PDFs and 1 web page. Each picture shows the first page; click it to open the PDF.</p>
 <h2 lang="en">Pain</h2>
 <p>Leaflet <code>x</code> · language <code>en</code> · for healthcare professionals</p>
 <ul class="pdfs">
@@ -39,13 +45,14 @@ h2{border-bottom:2px solid #1f4e79;color:#1f4e79}</style></head><body>
 <h2 lang="nl">Pijn &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt; &#x27;moe&#x27;</h2>
 <p>Leaflet <code>x</code> · language <code>nl</code> · for patients · <strong>draft</strong>: not approved, \
 not for distribution</p>
+<p>Read online (web page): <a href="b&amp;b/nl/x-patient.html" hreflang="nl">Bed &lt;&amp;&gt; Breakfast</a></p>
 <ul class="pdfs">
 <li><a href="b&amp;b/nl/x-patient-a4.pdf"><img src=".thumbs/aa.png" \
 alt="First page of Pijn &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt; &#x27;moe&#x27; (Bed &lt;&amp;&gt; Breakfast, a4)" \
 width="180"><br>Bed &lt;&amp;&gt; Breakfast, a4</a><br>3 pages — A4 for screens and office printers</li>
 <li><a href="b&amp;b/nl/x-patient-nope.pdf"><br>Bed &lt;&amp;&gt; Breakfast, nope</a><br>1 page</li>
 </ul>
-</body></html>
+</main></body></html>
 """
 
 

@@ -23,4 +23,4 @@ def test_unknown_ids_in_selection_are_named_with_what_exists(project):
     loaded, _ = load_project(project)
     assert Selection(leaflets=("faq",), formats=("a3",)).unknown(loaded) == [
         "unknown leaflet 'faq' (known: demo, other)",
-        "unknown format 'a3' (known: a4, a5, booklet, large-print, letter, print)"]
+        "unknown format 'a3' (known: a4, a5, booklet, large-print, letter, print, web)"]
