@@ -3,6 +3,7 @@
     python build.py [build] [--leaflet ID]... [--language CODE]... [--jobs N] [--strict]
     python build.py check
     python build.py verify FILE.pdf...
+    python build.py read FILE.pdf
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from .errors import Problem, SourceLocation
 
-COMMANDS = ("build", "check", "verify", "serve", "status", "translated")
+COMMANDS = ("build", "check", "verify", "serve", "status", "translated", "read")
 DESCRIPTION = """\
 Make accessible, print-ready PDF leaflets from the Markdown files in content/.
 
@@ -78,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check PDF files against PDF/UA-1 (ISO 14289-1)")
     verify.add_argument("files", nargs="+", type=Path, metavar="FILE.pdf")
+
+    read = commands.add_parser("read", help="print what a screen reader gets from a PDF: tagged text in structure "
+                                            "order, with roles, alt text, /Lang and /ActualText, no artifacts")
+    read.add_argument("file", type=Path, metavar="FILE.pdf")
     return parser
 
 
@@ -112,7 +117,7 @@ def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     args.project = args.project or _default_project()
     commands = {"build": cmd_build, "check": cmd_check, "verify": cmd_verify, "serve": cmd_serve,
-                "status": cmd_status, "translated": cmd_translated}
+                "status": cmd_status, "translated": cmd_translated, "read": cmd_read}
     return commands[args.command](args)
 
 
@@ -205,6 +210,21 @@ def cmd_verify(args) -> int:
                   f"{len(facts.headings)} headings, {facts.bookmarks} bookmarks)")
     print(f"Verified {len(args.files)} files: {len(args.files) - failed} passed, {failed} failed.")
     return 1 if failed else 0
+
+
+def cmd_read(args) -> int:
+    from .readout import read_out
+
+    if not args.file.is_file():
+        print(f"{args.file}: error: no such file", file=sys.stderr)
+        return 1
+    try:
+        reading = read_out(args.file)
+    except (OSError, ValueError, RuntimeError) as exc:  # pikepdf.PdfError is a RuntimeError
+        print(f"{args.file}: error: cannot read: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(reading.lines()))
+    return 0
 
 
 def cmd_translated(args) -> int:
