@@ -23,6 +23,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
+from .postprocess.hyphens import CONJUNCTIONS
 from .verify.cmaps import parse_to_unicode
 from .verify.structure import resolve_type
 
@@ -121,7 +122,7 @@ def _page_texts(number: int, page: pikepdf.Page) -> dict[tuple[int, int], Piece]
             props = _properties(operands, resources) if op == "BDC" else None
             top = stack[-1] if stack else None
             sequences += top is None
-            stack.append({"order": sequences, "mcid": props.get("/MCID") if props is not None else None,
+            stack.append({"order": sequences, "inner": [], "mcid": props.get("/MCID") if props is not None else None,
                           "actual": str(props.ActualText) if props is not None and "/ActualText" in props else None,
                           "artifact": (operands and operands[0] == Name.Artifact) or bool(top and top["artifact"]),
                           "parts": [], "first": None, "last": None})
@@ -130,6 +131,15 @@ def _page_texts(number: int, page: pikepdf.Page) -> dict[tuple[int, int], Piece]
             text = frame["actual"] if frame["actual"] is not None else "".join(frame["parts"])
             if frame["mcid"] is not None:
                 out[(number, int(frame["mcid"]))] = Piece(text, number, frame["first"], frame["last"], frame["order"])
+                if stack:
+                    stack[-1]["inner"].append((number, int(frame["mcid"])))
+            if frame["actual"] is not None and frame["inner"]:
+                # a Span with /ActualText around tagged sequences: its text replaces theirs, read
+                # where the first of them is (post-processing puts one around a hyphenated line)
+                for n, key in enumerate(frame["inner"]):
+                    inner = out[key]
+                    out[key] = Piece(frame["actual"] if n == 0 else "", inner.page, inner.first, inner.last, inner.order)
+                continue
             elif stack and not frame["artifact"]:
                 stack[-1]["parts"].append(text)
                 stack[-1]["first"] = stack[-1]["first"] if stack[-1]["first"] is not None else frame["first"]
@@ -306,7 +316,8 @@ def _join(pieces: list[tuple[Piece, str]], splits: list[str], shown: bool = Fals
         apart = previous is not None and (piece.order is None or previous.order is None
                                           or piece.order != previous.order + 1)
         if (new_line or apart) and out and text and not out.endswith(" ") and not text.startswith(" "):
-            if new_line and _HYPHEN_SPLIT.search(out) and text[:1].isalpha():
+            if new_line and _HYPHEN_SPLIT.search(out) and text[:1].isalpha() \
+                    and text.split()[0].rstrip(".,;:!?").lower() not in CONJUNCTIONS:
                 splits.append(f"{out.split()[-1]} {text.split()[0]}")
             out += " "
         out += text

@@ -17,6 +17,7 @@ that WeasyPrint 70 tagged (pdf_variant="pdf/ua-1") it guarantees:
 5. Leaders drawn by CSS `leader()` are /Layout artifacts; the page number after them stays text.
    A link's generated content (a::after) is part of the one Link element, not a nested Link.
 6. Link annotations' /Contents is the link's visible text, not the raw anchor or URL.
+7. A word hyphenated at a line end is read whole: the two lines' sequences get /ActualText.
 
 Content is never dropped: only marked-content operators change in the page content, and the
 stage checks that each sequence ends up either in the tree or an artifact. Same bytes in, same
@@ -40,6 +41,7 @@ Modules, by what they do (each names the gap(s) it closes):
 - `roles`: 3, roles and the role map
 - `links`: 5 and 6, nested Links folded into one, link annotations' /Contents
 - `hints`: 4, and the `structure_hints()` hook that 3 and exact joins need
+- `hyphens`: 7, words hyphenated at a line end
 - `errors`: `PostprocessError`
 """
 from __future__ import annotations
@@ -53,6 +55,7 @@ from .content import PageContent
 from .errors import PostprocessError
 from .fonts import stable_font_programs
 from .hints import structure_hints
+from .hyphens import join_hyphenated
 from .joins import join_cut_elements
 from .links import describe_links, flatten_links
 from .roles import assign_roles
@@ -81,6 +84,7 @@ def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
         drop_empty(tree.root)
         write_tree(doc, tree, pages, artifacts)
         describe_links(tree.root, generated, pages)
+        join_hyphenated(doc)  # after write_tree: it reads the final MCIDs and adds only Spans inside them
         if not str(doc.Root.get("/Lang", "")).strip():
             doc.Root.Lang = pikepdf.String(language)
         if bleed_pt:
