@@ -23,7 +23,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
-from .postprocess.hyphens import CONJUNCTIONS
+from .postprocess.hyphens import conjunctions
 from .verify.cmaps import parse_to_unicode
 from .verify.structure import resolve_type
 
@@ -295,7 +295,7 @@ class _Walk:
     def flush(self, pieces: list[tuple[Piece, str]], depth: int, role: str, switch: str) -> bool:
         if not pieces:
             return False
-        text = _join(pieces, self.reading.splits)
+        text = _join(pieces, self.reading.splits, elisions=conjunctions(self.reading.language))
         shown = _join([(p, s) for p, s in pieces], [], shown=True)
         pieces.clear()
         if not text:
@@ -304,7 +304,8 @@ class _Walk:
         return True
 
 
-def _join(pieces: list[tuple[Piece, str]], splits: list[str], shown: bool = False) -> str:
+def _join(pieces: list[tuple[Piece, str]], splits: list[str], shown: bool = False,
+          elisions: frozenset[str] = frozenset()) -> str:
     """The pieces' text, with a space where the text goes to another line (or page)."""
     out = ""
     previous: Piece | None = None
@@ -317,7 +318,7 @@ def _join(pieces: list[tuple[Piece, str]], splits: list[str], shown: bool = Fals
                                           or piece.order != previous.order + 1)
         if (new_line or apart) and out and text and not out.endswith(" ") and not text.startswith(" "):
             if new_line and _HYPHEN_SPLIT.search(out) and text[:1].isalpha() \
-                    and text.split()[0].rstrip(".,;:!?").lower() not in CONJUNCTIONS:
+                    and text.split()[0].rstrip(".,;:!?").lower() not in elisions:
                 splits.append(f"{out.split()[-1]} {text.split()[0]}")
             out += " "
         out += text

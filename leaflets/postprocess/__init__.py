@@ -55,7 +55,7 @@ from .content import PageContent
 from .errors import PostprocessError
 from .fonts import stable_font_programs
 from .hints import structure_hints
-from .hyphens import join_hyphenated
+from .hyphens import hyphenated_words, join_hyphenated
 from .joins import join_cut_elements
 from .links import describe_links, flatten_links
 from .roles import assign_roles
@@ -76,6 +76,7 @@ def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
             raise PostprocessError("PDF has no structure tree (was it written with pdf_variant='pdf/ua-1'?)")
         pages = [PageContent(index, page) for index, page in enumerate(doc.pages)]
         tree = read_tree(doc, pages)
+        written = hyphenated_words(doc)  # read before write_tree removes the structure hints
         artifacts = margin_artifacts(doc, tree, pages)
         generated = flatten_links(tree, pages, artifacts)
         join_cut_elements(tree.root, tree.hinted)
@@ -84,7 +85,7 @@ def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
         drop_empty(tree.root)
         write_tree(doc, tree, pages, artifacts)
         describe_links(tree.root, generated, pages)
-        join_hyphenated(doc)  # after write_tree: it reads the final MCIDs and adds only Spans inside them
+        join_hyphenated(doc, str(doc.Root.get("/Lang", language)), written)  # reads the final MCIDs: after write_tree
         if not str(doc.Root.get("/Lang", "")).strip():
             doc.Root.Lang = pikepdf.String(language)
         if bleed_pt:

@@ -8,10 +8,11 @@ glyphs and the MCID sequences are untouched (only marked-content operators are a
 them, so an MCID sequence stays the innermost mark of its text), and the structure tree, the
 ParentTree and what is printed stay the same.
 
-A hyphen at a line end is a hyphenation, and is dropped from the word, when the letters on both
-sides are lower case and the word is not an address ('www.uniek-' + 'sporten.nl'), as the link
-descriptions of `links._join_lines` decide; otherwise ('MS-' + 'verpleegkundige') the word keeps
-its hyphen and is still read as one word. Running the stage again adds nothing: a sequence that
+A hyphen at a line end is kept in the word when the text has it: the structure hints note the
+words each text block writes with a hyphen ('MS-verpleegkundige', 'pseudo-relapse';
+`hyphenated_words` reads them before `write` removes the hints). Otherwise it is a hyphenation,
+and dropped, when the letters on both sides are lower case and the word is not an address
+('www.uniek-' + 'sporten.nl'), as the link descriptions of `links._join_lines` decide. Running the stage again adds nothing: a sequence that
 already has its Span is left alone.
 """
 from __future__ import annotations
@@ -22,26 +23,47 @@ import pikepdf
 from pikepdf import Array, Dictionary
 
 from .content import PageContent
+from .hints import HINT_WORDS
 
 _SPLIT_END = re.compile(r"(\S*\w)-$")  # "… kinder-": the fragment before the hyphen
 _FIRST_WORD = re.compile(r"^(\w\S*)")
-#: A hyphen before these words is an elision ("pepermunt- of theeboomolie"), not a cut word.
-CONJUNCTIONS = frozenset("en of tot and or to und oder bis et ou".split())
+#: By language: a hyphen before these words is an elision ("pepermunt- of theeboomolie"), not a
+#: cut word. Per language, because a fragment may be another language's conjunction ("canna- bis").
+CONJUNCTIONS: dict[str, frozenset[str]] = {
+    "nl": frozenset({"en", "of", "tot"}), "en": frozenset({"and", "or", "to"}),
+    "de": frozenset({"und", "oder", "bis"}), "fr": frozenset({"et", "ou"}),
+}
+
+
+def conjunctions(language: str) -> frozenset[str]:
+    return CONJUNCTIONS.get(language.split("-")[0].lower(), frozenset())
 _TRAILING = ".,;:!?)»”’'\""
 _ACTUAL = b"/Span <</ActualText "
 #: Elements that group blocks: a word never runs from one of their blocks into the next.
 _GROUPS = frozenset("/Document /Part /Art /Sect /Div /Aside /L /TOC /Table /THead /TBody /TFoot /TR".split())
 
 
-def join_hyphenated(doc: pikepdf.Pdf) -> int:
-    """Give every line-end hyphenation /ActualText with the whole word; returns how many."""
+def hyphenated_words(doc: pikepdf.Pdf) -> frozenset[str]:
+    """The words the text blocks write with a hyphen, from the structure hints (empty without them)."""
+    words: set[str] = set()
+    for obj in doc.objects:
+        if isinstance(obj, Dictionary) and "/" + HINT_WORDS in obj:
+            words.update(str(obj.get("/" + HINT_WORDS)).split())
+    return frozenset(words)
+
+
+def join_hyphenated(doc: pikepdf.Pdf, language: str, written: frozenset[str] = frozenset()) -> int:
+    """Give every line-end hyphenation /ActualText with the whole word; returns how many.
+    `language` is the document's, for telling elisions from cut words; `written` the words the
+    text writes with a hyphen (see `hyphenated_words`)."""
     pages = [PageContent(index, page) for index, page in enumerate(doc.pages)]
+    elisions = conjunctions(language)
     page_of = {page.page.obj.objgen: page.index for page in pages}
     completed: dict[tuple[int, int], str] = {}  # (page, MCID) → its last word, whole
     trimmed: set[tuple[int, int]] = set()  # (page, MCID) whose first word moved to the line before
     for run in _runs(doc.Root.StructTreeRoot, page_of):
         for before, after in zip(run, run[1:]):
-            whole = _whole_word(pages, before, after)
+            whole = _whole_word(pages, before, after, elisions, written)
             if whole is not None:
                 completed[before] = whole
                 trimmed.add(after)
@@ -87,7 +109,8 @@ def _kids(node: Dictionary) -> list:
             else i for i in items]
 
 
-def _whole_word(pages: list[PageContent], before: tuple[int, int], after: tuple[int, int]) -> str | None:
+def _whole_word(pages: list[PageContent], before: tuple[int, int], after: tuple[int, int],
+                elisions: frozenset[str], written: frozenset[str]) -> str | None:
     """The word that `before` ends and `after` continues on the next line, or None."""
     first, second = pages[before[0]], pages[after[0]]
     same_line = before[0] == after[0] and first.line(before[1]) == second.line(after[1])
@@ -96,10 +119,11 @@ def _whole_word(pages: list[PageContent], before: tuple[int, int], after: tuple[
     if same_line or head is None or tail is None or _has_span(first, before[1]) or _has_span(second, after[1]):
         return None
     start, rest = head[1], tail[1]
-    if rest.rstrip(_TRAILING).lower() in CONJUNCTIONS:
+    if rest.rstrip(_TRAILING).lower() in elisions:
         return None
-    hyphenated = start[-1:].islower() and rest[:1].islower() \
-        and not any(c in start + rest.rstrip(_TRAILING) for c in "./@")
+    word = f"{start}-{rest.rstrip(_TRAILING)}"
+    hyphenated = start[-1:].islower() and rest[:1].islower() and not any(c in word for c in "./@") \
+        and not any(w == word or f"-{word}" in f"-{w}" or f"{word}-" in f"{w}-" for w in written)
     return start + rest if hyphenated else f"{start}-{rest}"
 
 
