@@ -178,7 +178,10 @@ def _font(font: Any) -> tuple[int, dict[int, str]]:
         return 1, {}
     width = 2 if font.get("/Subtype") == Name.Type0 else 1
     to_unicode = font.get("/ToUnicode")
-    return width, parse_to_unicode(to_unicode.read_bytes()) if isinstance(to_unicode, Stream) else {}
+    if isinstance(to_unicode, Stream):
+        return width, parse_to_unicode(to_unicode.read_bytes())
+    # a simple font without ToUnicode: read its codes as WinAnsi, near enough for Latin text
+    return width, {code: bytes([code]).decode("cp1252", "replace") for code in range(32, 256)} if width == 1 else {}
 
 
 def _decode(operand: Any, font: tuple[int, dict[int, str]]) -> str:
