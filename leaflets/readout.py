@@ -15,7 +15,7 @@ end ("kinder- wens"), which a screen reader reads as two words. `build.py read F
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -104,65 +104,103 @@ def read_out(data: bytes | Path) -> Reading:
 
 # ---------------------------------------------------------------- content: the text of each MCID
 
+@dataclass
+class _Mark:
+    """An open marked-content sequence while a page is read."""
+
+    order: int  # the how-manieth top-level sequence of the page
+    mcid: int | None
+    actual: str | None  # its /ActualText, which replaces what it encloses
+    artifact: bool  # this or an enclosing sequence is an /Artifact: never read
+    parts: list[str] = field(default_factory=list)
+    inner: list[tuple[int, int]] = field(default_factory=list)  # MCID sequences it encloses
+    first: Any = None  # the baseline of its first and last text
+    last: Any = None
+
+    def add(self, text: str, first: Any, last: Any) -> None:
+        self.parts.append(text)
+        self.first = first if self.first is None else self.first
+        self.last = last if last is not None else self.last
+
+
+class _PageText:
+    """One pass over a page's content: the text of each MCID sequence, with its lines."""
+
+    def __init__(self, number: int, page: pikepdf.Page):
+        self.number, self.resources = number, page.obj.get("/Resources", Dictionary())
+        self.out: dict[tuple[int, int], Piece] = {}
+        self.stack: list[_Mark] = []
+        self.fonts: dict[str, tuple[int, dict[int, str]]] = {}
+        self.font: tuple[int, dict[int, str]] = (1, {})
+        self.line: Any = 0
+        self.sequences = 0
+
+    def read(self, instructions: list) -> dict[tuple[int, int], Piece]:
+        for instruction in instructions:
+            op, operands = str(instruction.operator), instruction.operands
+            if op in ("BDC", "BMC"):
+                self.begin(op, operands)
+            elif op == "EMC" and self.stack:
+                self.end(self.stack.pop())
+            elif op == "Tf" and operands:
+                self.select(str(operands[0]))
+            elif op in ("Tj", "TJ", "'", '"'):
+                self.show(operands[-1] if operands else None)
+            else:
+                self.move(op, operands)
+        return self.out
+
+    def begin(self, op: str, operands: list) -> None:
+        props = _properties(operands, self.resources) if op == "BDC" else None
+        top = self.stack[-1] if self.stack else None
+        self.sequences += top is None
+        self.stack.append(_Mark(
+            self.sequences, int(props.MCID) if props is not None and "/MCID" in props else None,
+            str(props.ActualText) if props is not None and "/ActualText" in props else None,
+            bool(operands and operands[0] == Name.Artifact) or bool(top and top.artifact)))
+
+    def end(self, mark: _Mark) -> None:
+        text = mark.actual if mark.actual is not None else "".join(mark.parts)
+        if mark.mcid is not None:
+            key = (self.number, mark.mcid)
+            self.out[key] = Piece(text, self.number, mark.first, mark.last, mark.order)
+            if self.stack:
+                self.stack[-1].inner.append(key)
+        if mark.actual is not None and mark.inner:
+            # a Span with /ActualText around tagged sequences: its text replaces theirs, read
+            # where the first of them is (post-processing gap 7 puts one around a hyphenated line)
+            for n, key in enumerate(mark.inner):
+                self.out[key] = replace(self.out[key], text=mark.actual if n == 0 else "")
+        elif self.stack and not mark.artifact and mark.mcid is None:
+            self.stack[-1].add(text, mark.first, mark.last)
+
+    def select(self, name: str) -> None:
+        if name not in self.fonts:
+            self.fonts[name] = _font(self.resources.get("/Font", Dictionary()).get(name))
+        self.font = self.fonts[name]
+
+    def show(self, operand: Any) -> None:
+        if self.stack and not self.stack[-1].artifact:
+            self.stack[-1].add(_decode(operand, self.font), self.line, self.line)
+
+    def move(self, op: str, operands: list) -> None:
+        """Follow the baseline, enough to tell one line from the next."""
+        if op == "BT":
+            self.line = 0
+        elif op == "Tm" and len(operands) == 6:
+            self.line = float(operands[5])
+        elif op in ("Td", "TD") and len(operands) == 2:
+            self.line = (self.line if isinstance(self.line, float) else 0.0) + float(operands[1])
+        elif op == "T*":
+            self.line = object()  # a new line whose position is not tracked
+
+
 def _page_texts(number: int, page: pikepdf.Page) -> dict[tuple[int, int], Piece]:
-    fonts: dict[str, tuple[int, dict[int, str]]] = {}
-    resources = page.obj.get("/Resources", Dictionary())
-    out: dict[tuple[int, int], Piece] = {}
-    stack: list[dict] = []  # open marked content: mcid, actual text, artifact, text pieces, first/last line
-    font: tuple[int, dict[int, str]] = (1, {})
-    line: Any = 0
-    sequences = 0
     try:
         instructions = pikepdf.parse_content_stream(page, _TEXT_OPERATORS)
     except pikepdf.PdfError:
-        return out
-    for instruction in instructions:
-        op, operands = str(instruction.operator), instruction.operands
-        if op in ("BDC", "BMC"):
-            props = _properties(operands, resources) if op == "BDC" else None
-            top = stack[-1] if stack else None
-            sequences += top is None
-            stack.append({"order": sequences, "inner": [], "mcid": props.get("/MCID") if props is not None else None,
-                          "actual": str(props.ActualText) if props is not None and "/ActualText" in props else None,
-                          "artifact": (operands and operands[0] == Name.Artifact) or bool(top and top["artifact"]),
-                          "parts": [], "first": None, "last": None})
-        elif op == "EMC" and stack:
-            frame = stack.pop()
-            text = frame["actual"] if frame["actual"] is not None else "".join(frame["parts"])
-            if frame["mcid"] is not None:
-                out[(number, int(frame["mcid"]))] = Piece(text, number, frame["first"], frame["last"], frame["order"])
-                if stack:
-                    stack[-1]["inner"].append((number, int(frame["mcid"])))
-            if frame["actual"] is not None and frame["inner"]:
-                # a Span with /ActualText around tagged sequences: its text replaces theirs, read
-                # where the first of them is (post-processing puts one around a hyphenated line)
-                for n, key in enumerate(frame["inner"]):
-                    inner = out[key]
-                    out[key] = Piece(frame["actual"] if n == 0 else "", inner.page, inner.first, inner.last, inner.order)
-                continue
-            elif stack and not frame["artifact"]:
-                stack[-1]["parts"].append(text)
-                stack[-1]["first"] = stack[-1]["first"] if stack[-1]["first"] is not None else frame["first"]
-                stack[-1]["last"] = frame["last"] if frame["last"] is not None else stack[-1]["last"]
-        elif op == "Tf" and operands:
-            key = str(operands[0])
-            if key not in fonts:
-                fonts[key] = _font(resources.get("/Font", Dictionary()).get(key))
-            font = fonts[key]
-        elif op == "BT":
-            line = 0
-        elif op == "Tm" and len(operands) == 6:
-            line = float(operands[5])
-        elif op in ("Td", "TD") and len(operands) == 2:
-            line = (line if isinstance(line, float) else 0.0) + float(operands[1])
-        elif op == "T*":
-            line = object()  # a new line whose position we do not track
-        elif op in ("Tj", "TJ", "'", '"') and stack and not stack[-1]["artifact"]:
-            frame = stack[-1]
-            frame["parts"].append(_decode(operands[-1] if operands else None, font))
-            frame["first"] = line if frame["first"] is None else frame["first"]
-            frame["last"] = line
-    return out
+        return {}
+    return _PageText(number, page).read(instructions)
 
 
 def _properties(operands: list, resources: Dictionary) -> Dictionary | None:

@@ -133,7 +133,8 @@ def read_structure(root: Dictionary) -> StructTree:
 
 
 def _read_parent_tree(parent_tree: Any) -> dict[int, Any]:
-    """The /ParentTree number tree as {key: value}; a fallback when the tree walk misses an MCID."""
+    """The /ParentTree number tree as {key: value}: the content side of the links (links.py checks
+    it against the tree), and where the content walk finds an MCID the tree walk missed."""
     result: dict[int, Any] = {}
     stack = [parent_tree] if _is_dict(parent_tree) else []
     seen: set = set()
