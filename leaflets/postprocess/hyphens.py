@@ -12,8 +12,9 @@ A hyphen at a line end is kept in the word when the text has it: the structure h
 words each text block writes with a hyphen ('MS-verpleegkundige', 'pseudo-relapse';
 `hyphenated_words` reads them before `write` removes the hints). Otherwise it is a hyphenation,
 and dropped, when the letters on both sides are lower case and the word is not an address
-('www.uniek-' + 'sporten.nl'), as the link descriptions of `links._join_lines` decide. Running the stage again adds nothing: a sequence that
-already has its Span is left alone.
+('www.uniek-' + 'sporten.nl'), as the link descriptions of `links._join_lines` decide. A hyphen
+before a conjunction is an elision ('pepermunt- of theeboomolie') and is left alone. Running the
+stage again adds nothing: a sequence that already has its Span is left alone.
 """
 from __future__ import annotations
 
@@ -35,12 +36,15 @@ CONJUNCTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def conjunctions(language: str) -> frozenset[str]:
-    return CONJUNCTIONS.get(language.split("-")[0].lower(), frozenset())
-_TRAILING = ".,;:!?)»”’'\""
+_TRAILING = ".,;:!?)»”’'\""  # punctuation after a word
 _ACTUAL = b"/Span <</ActualText "
 #: Elements that group blocks: a word never runs from one of their blocks into the next.
 _GROUPS = frozenset("/Document /Part /Art /Sect /Div /Aside /L /TOC /Table /THead /TBody /TFoot /TR".split())
+
+
+def conjunctions(language: str) -> frozenset[str]:
+    """The conjunctions an elision hyphen stands before in `language` ("nl", "en-GB", ...)."""
+    return CONJUNCTIONS.get(language.split("-")[0].lower(), frozenset())
 
 
 def hyphenated_words(doc: pikepdf.Pdf) -> frozenset[str]:
@@ -56,7 +60,7 @@ def join_hyphenated(doc: pikepdf.Pdf, language: str, written: frozenset[str] = f
     """Give every line-end hyphenation /ActualText with the whole word; returns how many.
     `language` is the document's, for telling elisions from cut words; `written` the words the
     text writes with a hyphen (see `hyphenated_words`)."""
-    pages = [PageContent(index, page) for index, page in enumerate(doc.pages)]
+    pages = [_CachedText(index, page) for index, page in enumerate(doc.pages)]
     elisions = conjunctions(language)
     page_of = {page.page.obj.objgen: page.index for page in pages}
     completed: dict[tuple[int, int], str] = {}  # (page, MCID) → its last word, whole
@@ -73,6 +77,19 @@ def join_hyphenated(doc: pikepdf.Pdf, language: str, written: frozenset[str] = f
             _rewrite(doc, page, {m: _actual_text(page, m, completed.get((page.index, m)), (page.index, m) in trimmed)
                                  for m in mine})
     return len(completed)
+
+
+class _CachedText(PageContent):
+    """A page's content whose sequences' text is decoded once (each line is looked at twice)."""
+
+    def __init__(self, index: int, page: pikepdf.Page):
+        super().__init__(index, page)
+        self._texts: dict[int, str] = {}
+
+    def text(self, mcid: int) -> str:
+        if mcid not in self._texts:
+            self._texts[mcid] = super().text(mcid)
+        return self._texts[mcid]
 
 
 def _runs(root: Dictionary, page_of: dict) -> list[list[tuple[int, int]]]:

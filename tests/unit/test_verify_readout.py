@@ -55,3 +55,15 @@ def test_artifacts_are_not_read_and_actual_text_and_lang_on_elements_are():
     last = reading.items[-1]
     assert (last.role, last.text, last.lang, last.source) == ("paragraph", "Ersetzter Text", "de", "ActualText")
     assert reading.lines()[-1] == "  paragraph [de] (ActualText): Ersetzter Text"
+
+
+def test_build_py_read_prints_the_reading(tmp_path, capsys):
+    from leaflets.cli import main
+
+    path = tmp_path / "leaflet.pdf"
+    path.write_bytes(text_doc(b"Gewone tekst.").bytes())
+    assert main(["read", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "document language: en", "document", "  heading 1", "  paragraph: Gewone tekst."]
+    assert main(["read", str(tmp_path / "missing.pdf")]) == 1
+    assert "no such file" in capsys.readouterr().err
