@@ -318,8 +318,8 @@ class _Walk:
         if not pieces:
             return []
         label = "link" if std == "Link" else own_lang if own_lang and own_lang != lang else ""
-        if label:
-            text = _join(pieces, [])
+        if label:  # a link's or language switch's own text: a word cut inside it is cut all the same
+            text = _join(pieces, self.reading.splits, elisions=conjunctions(self.reading.language))
             description = self.link_description(kid) if std == "Link" else ""
             shown = f"[{label}: {text}{description}]"
             first, last = pieces[0][0], pieces[-1][0]
