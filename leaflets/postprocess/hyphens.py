@@ -66,11 +66,24 @@ def join_hyphenated(doc: pikepdf.Pdf, language: str, written: frozenset[str] = f
     completed: dict[tuple[int, int], str] = {}  # (page, MCID) → its last word, whole
     trimmed: set[tuple[int, int]] = set()  # (page, MCID) whose first word moved to the line before
     for run in _runs(doc.Root.StructTreeRoot, page_of):
-        for before, after in zip(run, run[1:]):
-            whole = _whole_word(pages, before, after, elisions, written)
-            if whole is not None:
-                completed[before] = whole
-                trimmed.add(after)
+        i = 0
+        while i < len(run) - 1:
+            whole = _whole_word(pages, run[i], run[i + 1], elisions, written)
+            if whole is None:
+                i += 1
+                continue
+            j = i + 1
+            # a word over three lines: 'defecatie-' | 'proble-' | 'men' (the middle line is one fragment)
+            while whole.endswith("-") and j + 1 < len(run) and _one_word(pages, run[j]):
+                more = _whole_word(pages, run[j], run[j + 1], elisions, written)
+                if more is None:
+                    break
+                whole = whole[:len(whole) - len(_text(pages, run[j]).strip())] + more
+                trimmed.add(run[j])
+                j += 1
+            completed[run[i]] = whole
+            trimmed.add(run[j])
+            i = j
     for page in pages:
         mine = {mcid for (index, mcid) in (*completed, *trimmed) if index == page.index}
         if mine:
@@ -142,6 +155,15 @@ def _whole_word(pages: list[PageContent], before: tuple[int, int], after: tuple[
     hyphenated = start[-1:].islower() and rest[:1].islower() and not any(c in word for c in "./@") \
         and not any(w == word or f"-{word}" in f"-{w}" or f"{word}-" in f"{w}-" for w in written)
     return start + rest if hyphenated else f"{start}-{rest}"
+
+
+def _text(pages: list[PageContent], key: tuple[int, int]) -> str:
+    return pages[key[0]].text(key[1])
+
+
+def _one_word(pages: list[PageContent], key: tuple[int, int]) -> bool:
+    words = _text(pages, key).split()
+    return len(words) == 1
 
 
 def _has_span(page: PageContent, mcid: int) -> bool:

@@ -8,12 +8,13 @@ from leaflets.readout import read_out
 
 
 def text_doc(*lines: bytes) -> Doc:
-    """A Document with one P whose lines are each their own MCID sequence, as WeasyPrint draws them."""
+    """A Document with one P whose lines are each their own MCID sequence (hex strings, a Tm per
+    line), as WeasyPrint draws them."""
     doc = Doc(("H1", {}, None))
     doc.page.Resources = {"/Font": {"/F1": doc.pdf.make_indirect(helvetica())}}
     paragraph = doc.add(("P", {}, []), doc.root_elem)
     for number, line in enumerate(lines):
-        doc.mark("Span", paragraph, b"BT /F1 12 Tf 1 0 0 1 10 %d Tm (%s) Tj ET" % (100 - 14 * number, line))
+        doc.mark("Span", paragraph, b"BT /F1 12 Tf 1 0 0 1 10 %d Tm <%s> Tj ET" % (100 - 14 * number, line.hex().encode()))
     return doc
 
 
@@ -67,3 +68,31 @@ def test_build_py_read_prints_the_reading(tmp_path, capsys):
         "document language: en", "document", "  heading 1", "  paragraph: Gewone tekst."]
     assert main(["read", str(tmp_path / "missing.pdf")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def _with_to_unicode(doc: Doc) -> Doc:
+    """PageContent (post-processing) decodes text through ToUnicode only, as WeasyPrint's fonts have it."""
+    pairs = "".join(f"<{c:02X}> <{c:04X}>\n" for c in range(32, 127))
+    cmap = (f"/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> "
+            f"endcodespacerange 95 beginbfchar\n{pairs}endbfchar endcmap end end").encode()
+    doc.page.Resources.Font.F1.ToUnicode = doc.pdf.make_stream(cmap)
+    return doc
+
+
+def test_post_processing_reads_a_word_hyphenated_over_three_lines_whole():
+    # regression: 'defecatie-' | 'proble-' | 'men' was read as 'defecatieproble- problemen'
+    import io
+
+    import pikepdf
+
+    from leaflets.postprocess.hyphens import join_hyphenated
+
+    doc = _with_to_unicode(text_doc(b"mictie- of defecatie-", b"proble-", b"men en spraak-", b"problemen."))
+    doc.pdf.Root.Lang = String("nl")
+    with pikepdf.open(io.BytesIO(doc.bytes())) as pdf:
+        assert join_hyphenated(pdf, "nl") == 2
+        out = io.BytesIO()
+        pdf.save(out)
+    reading = read_out(out.getvalue())
+    assert reading.items[-1].text == "mictie- of defecatieproblemen en spraakproblemen."
+    assert reading.splits == []
