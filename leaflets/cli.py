@@ -28,6 +28,7 @@ examples:
   python build.py --leaflet faq --language nl  only the Dutch FAQ leaflets
   python build.py check                        check all content without making PDFs
   python build.py verify output/default/nl/faq-patient-a4.pdf
+  python build.py read output/default/nl/faq-patient-a4.pdf   what a screen reader gets
 """
 
 
