@@ -3,6 +3,7 @@
     python build.py [build] [--leaflet ID]... [--language CODE]... [--jobs N] [--strict]
     python build.py check
     python build.py verify FILE.pdf...
+    python build.py read FILE.pdf
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from .errors import Problem, SourceLocation
 
-COMMANDS = ("build", "check", "verify", "serve", "status", "translated", "approve")
+COMMANDS = ("build", "check", "verify", "serve", "status", "translated", "approve", "read")
 DESCRIPTION = """\
 Make accessible, print-ready PDF leaflets from the Markdown files in content/.
 
@@ -30,6 +31,7 @@ examples:
   python build.py --format web                 only the web editions
   python build.py check                        check all content without making PDFs
   python build.py verify output/default/nl/faq-patient-a4.pdf
+  python build.py read output/default/nl/faq-patient-a4.pdf   what a screen reader gets
 """
 
 
@@ -103,6 +105,10 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check PDF files against PDF/UA-1 (ISO 14289-1)")
     verify.add_argument("files", nargs="+", type=Path, metavar="FILE.pdf")
+
+    read = commands.add_parser("read", help="print what a screen reader gets from a PDF: tagged text in structure "
+                                            "order, with roles, alt text, /Lang and /ActualText, no artifacts")
+    read.add_argument("file", type=Path, metavar="FILE.pdf")
     return parser
 
 
@@ -149,7 +155,7 @@ def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     args.project = args.project or _default_project()
     commands = {"build": cmd_build, "check": cmd_check, "verify": cmd_verify, "serve": cmd_serve,
-                "status": cmd_status, "translated": cmd_translated, "approve": cmd_approve}
+                "status": cmd_status, "translated": cmd_translated, "approve": cmd_approve, "read": cmd_read}
     return commands[args.command](args)
 
 
@@ -265,6 +271,21 @@ def cmd_verify(args) -> int:
                   f"{len(facts.headings)} headings, {facts.bookmarks} bookmarks)")
     print(f"Verified {len(args.files)} files: {len(args.files) - failed} passed, {failed} failed.")
     return 1 if failed else 0
+
+
+def cmd_read(args) -> int:
+    from .readout import read_out
+
+    if not args.file.is_file():
+        print(f"{args.file}: error: no such file", file=sys.stderr)
+        return 1
+    try:
+        reading = read_out(args.file)
+    except (OSError, ValueError, RuntimeError) as exc:  # pikepdf.PdfError is a RuntimeError
+        print(f"{args.file}: error: cannot read: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(reading.lines()))
+    return 0
 
 
 def cmd_translated(args) -> int:

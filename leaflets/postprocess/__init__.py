@@ -17,6 +17,7 @@ that WeasyPrint 70 tagged (pdf_variant="pdf/ua-1") it guarantees:
 5. Leaders drawn by CSS `leader()` are /Layout artifacts; the page number after them stays text.
    A link's generated content (a::after) is part of the one Link element, not a nested Link.
 6. Link annotations' /Contents is the link's visible text, not the raw anchor or URL.
+7. A word hyphenated at a line end is read whole: the two lines' sequences get /ActualText.
 
 Content is never dropped: only marked-content operators change in the page content, and the
 stage checks that each sequence ends up either in the tree or an artifact. Same bytes in, same
@@ -41,6 +42,7 @@ Modules, by what they do (each names the gap(s) it closes):
 - `links`: 5 and 6, nested Links folded into one, link annotations' /Contents; links to another
   leaflet's PDF as relative GoToR actions
 - `hints`: 4, and the `structure_hints()` hook that 3 and exact joins need
+- `hyphens`: 7, words hyphenated at a line end
 - `errors`: `PostprocessError`
 """
 from __future__ import annotations
@@ -54,6 +56,7 @@ from .content import PageContent
 from .errors import PostprocessError
 from .fonts import stable_font_programs
 from .hints import structure_hints
+from .hyphens import hyphenated_words, join_hyphenated
 from .joins import join_cut_elements
 from .links import describe_links, flatten_links, relative_file_links
 from .roles import assign_roles
@@ -74,6 +77,7 @@ def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
             raise PostprocessError("PDF has no structure tree (was it written with pdf_variant='pdf/ua-1'?)")
         pages = [PageContent(index, page) for index, page in enumerate(doc.pages)]
         tree = read_tree(doc, pages)
+        written = hyphenated_words(doc)  # read before write_tree removes the structure hints
         artifacts = margin_artifacts(doc, tree, pages)
         generated = flatten_links(tree, pages, artifacts)
         join_cut_elements(tree.root, tree.hinted)
@@ -83,6 +87,7 @@ def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
         write_tree(doc, tree, pages, artifacts)
         describe_links(tree.root, generated, pages)
         relative_file_links(doc)
+        join_hyphenated(doc, str(doc.Root.get("/Lang", language)), written)  # reads the final MCIDs: after write_tree
         if not str(doc.Root.get("/Lang", "")).strip():
             doc.Root.Lang = pikepdf.String(language)
         if bleed_pt:

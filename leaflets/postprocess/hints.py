@@ -22,6 +22,7 @@ from __future__ import annotations
 import dis
 import functools
 import inspect
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,8 @@ from dataclasses import dataclass
 HINT_ELEMENT = "LeafletsElement"  # number of the HTML element (and pseudo-element) it came from
 HINT_TAG = "LeafletsTag"          # its HTML tag, e.g. 'aside', 'dt', 'a::after', 'a::after::leader'
 HINT_MARGIN = "LeafletsMargin"    # the @page margin box it was drawn in, e.g. '@bottom-left'
-HINT_KEYS = tuple("/" + key for key in (HINT_ELEMENT, HINT_TAG, HINT_MARGIN))
+HINT_WORDS = "LeafletsHyphenated"  # words written with a hyphen in a text block ('MS-verpleegkundige'), for gap 7
+HINT_KEYS = tuple("/" + key for key in (HINT_ELEMENT, HINT_TAG, HINT_MARGIN, HINT_WORDS))
 
 UPGRADE_GUIDE = "docs/upgrading-weasyprint.md"
 
@@ -205,6 +207,11 @@ def _note(element, source, state: dict) -> None:
     lang = source.element.get("lang")
     if lang and "::" not in tag:
         element["Lang"] = pydyf.String(lang)
+    if tag in _TEXT_BLOCKS:
+        # gap 7 (hyphens.py): a hyphen at a line end that the text itself has is kept
+        hard = " ".join(sorted(set(re.findall(r"\w+(?:-\w+)+", "".join(source.element.itertext())))))
+        if hard:
+            element[HINT_WORDS] = pydyf.String(hard)
     if tag in _TEXT_BLOCKS and source.style["direction"] == "rtl":
         # Right-to-left runs are drawn in visual order, and readers differ in how they
         # put marks and ligatures back; /ActualText gives them the text as written.

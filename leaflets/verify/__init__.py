@@ -34,6 +34,10 @@ Modules, by what they read or check (each names its clauses):
 - `language`: 7.2: /Lang on structure elements, bookmarks and form fields
 - `content`: 7.1 and 7.2 in the content streams: tagged content versus artifacts
 - `annotations`: 7.18
+- `links`: 7.1 and 7.18: content and structure name each other (page /StructParents and
+  annotation /StructParent through the ParentTree against MCR and OBJR; every element's /P)
+- `conditions`: the Matterhorn failure conditions as data, and `classify`, which names each
+  finding's condition
 - `features`: 7.10, 7.11, 7.15, 7.16, 7.20
 - `fonts`, `fontprogram`: 7.21; `cmaps`: CMap and encoding tables (the ToUnicode parser is
   shared with the post-processor)
@@ -54,11 +58,13 @@ from .content import check_content
 from .features import check_embedded_files, check_encryption, check_optional_content, check_xfa, check_xobjects
 from .fonts import check_fonts
 from .language import check_form_fields, check_language_entries, check_outlines
-from .metadata import check_catalog, check_metadata
+from .links import check_annotation_links, check_content_links, check_parent_links
+from .metadata import check_catalog, check_metadata, check_metadata_stream, check_version
 from .nesting import check_grouping
 from .structure import (check_alternatives, check_form_elements, check_headings, check_notes, check_role_map,
                         check_structure_tree)
 from .tables import check_tables
+from .conditions import classify
 from .findings import Finding, contained, unique
 from .index import PdfIndex, build_index
 from .structure import STANDARD_TYPES, numbered_headings
@@ -70,9 +76,12 @@ Check = Callable[[PdfIndex], list[Finding]]
 #: Every check with the clause a failure of the check itself is filed under. The order is the
 #: order findings are listed in, nothing more: each check reads only the index.
 CHECKS: tuple[tuple[str, Check], ...] = (
+    ("5", check_version),
     ("5", check_metadata),
+    ("7.1", check_metadata_stream),
     ("7.1", check_catalog),
     ("7.1", check_structure_tree),
+    ("7.1", check_parent_links),
     ("7.1", check_role_map),
     ("7.2", check_grouping),
     ("7.3", check_alternatives),
@@ -82,8 +91,10 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("7.18.4", check_form_elements),
     ("7.2", check_language_entries),
     ("7.1", check_content),
+    ("7.1", check_content_links),
     ("7.2", check_outlines),
     ("7.18", check_annotations),
+    ("7.18", check_annotation_links),
     ("7.2", check_form_fields),
     ("7.10", check_optional_content),
     ("7.11", check_embedded_files),
@@ -117,7 +128,7 @@ def verify_pdf(data: bytes | Path) -> tuple[PdfFacts | None, list[Finding]]:
         return None, [Finding("5", f"not a readable PDF: {exc}")]
     with pdf:
         index, findings = build_index(pdf)
-        return _facts(index), unique(findings + run_checks(index, CHECKS))
+        return _facts(index), classify(unique(findings + run_checks(index, CHECKS)))
 
 
 def run_checks(index: PdfIndex, checks: tuple[tuple[str, Check], ...]) -> list[Finding]:

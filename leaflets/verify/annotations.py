@@ -51,18 +51,23 @@ class _Annot:
 
 def check_annotations(index: PdfIndex) -> list[Finding]:
     no_tabs: list[int] = []
+    other_tabs: list[int] = []
     problems: dict[tuple[str, str], list[str]] = defaultdict(list)
     for number, page in enumerate(index.pages, 1):
         annots = [a for a in _array(page.get("/Annots")) if _is_dict(a)]
         if not annots:
             continue
-        if _name(page.get("/Tabs")) != "S":
+        if "/Tabs" not in page:
             no_tabs.append(number)
+        elif _name(page.get("/Tabs")) != "S":
+            other_tabs.append(number)
         crop = _rect(_inherited(page, "/CropBox")) or _rect(_inherited(page, "/MediaBox"))
         for annot in annots:
             for clause, rule, where in _problems(_read(index, annot, number, crop), index.catalog_lang):
                 problems[(clause, rule)].append(where)
     out = [Finding("7.18.3", f"page(s) {_pages(no_tabs)} have annotations but no /Tabs /S (structure order)")] if no_tabs else []
+    out += [Finding("7.18.3", f"page(s) {_pages(other_tabs)} have annotations and a /Tabs other than /S (structure "
+                              "order)")] if other_tabs else []
     return out + [Finding(clause, f"{rule}: {_examples(where)}") for (clause, rule), where in problems.items()]
 
 
@@ -85,6 +90,8 @@ def _problems(a: _Annot, catalog_lang: str | None) -> list[Problem]:
         if a.elem is not None and not a.exempt:
             out.append(("7.18.8", "a PrinterMark annotation is included in the structure tree; it must be an artifact",
                         a.where))
+        if not a.exempt and not _appearance_is_artifact(a.obj):
+            out.append(("7.18.8", "a PrinterMark annotation's appearance is not marked as an /Artifact", a.where))
         return out
     out += _file_attachment(a)  # checked for hidden annotations too
     if a.exempt:
@@ -159,6 +166,35 @@ def _media_clip_problems(a: _Annot) -> Iterator[Problem]:
         if not items or len(items) % 2 or not all(isinstance(i, pikepdf.String) for i in items) \
                 or not any(_text(i) for i in items[1::2]):
             yield "7.18.6.2", "media clip data has no /Alt alternate description", a.where
+
+
+_APPEARANCE_OPERATORS = "BDC BMC EMC Tj TJ ' \" S s f F f* B B* b b* sh Do EI"
+_MARKING = frozenset({"BDC", "BMC", "EMC"})
+
+
+def _appearance_is_artifact(annot: Dictionary) -> bool:
+    """Matterhorn 28-018: everything a PrinterMark's normal appearance paints is in /Artifact marked content."""
+    normal = annot.get("/AP").get("/N") if _is_dict(annot.get("/AP")) else None
+    streams = [normal] if isinstance(normal, pikepdf.Stream) else \
+        [v for v in normal.values() if isinstance(v, pikepdf.Stream)] if _is_dict(normal) else []
+    return all(_painted_in_artifacts(stream) for stream in streams)
+
+
+def _painted_in_artifacts(stream: pikepdf.Stream) -> bool:
+    try:
+        instructions = pikepdf.parse_content_stream(stream, _APPEARANCE_OPERATORS)
+    except pikepdf.PdfError:
+        return False
+    tags: list[str | None] = []
+    for instruction in instructions:
+        operator = str(instruction.operator)
+        if operator == "EMC":
+            tags = tags[:-1]
+        elif operator in _MARKING:
+            tags.append(_name(instruction.operands[0]) if instruction.operands else None)
+        elif "Artifact" not in tags:
+            return False
+    return True
 
 
 def _rect(value: Any) -> tuple[float, float, float, float] | None:

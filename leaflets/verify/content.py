@@ -53,6 +53,20 @@ class ContentFacts:
     fonts: dict[Any, FontUse] = field(default_factory=dict)  # font dictionary key -> how it was used
     form_uses: Counter = field(default_factory=Counter)  # form XObject key -> times painted
     forms_with_mcid: dict[Any, Stream] = field(default_factory=dict)
+    marked: tuple[Marked, ...] = ()  # every MCID met outside artifacts, in content order (for links.py)
+
+
+@dataclass(frozen=True)
+class Marked:
+    """One marked-content sequence with an MCID, as the content side sees it: where it is and the
+    /StructParents key of its stream (the page's, or the form XObject's own), which leads through
+    the ParentTree to the element that owns it."""
+
+    page_no: int
+    owner_key: Any  # the page or form XObject whose MCID it is
+    struct_parents: int | None  # the stream's own /StructParents (a form does not inherit the page's)
+    mcid: int
+    in_form: bool
 
 
 @dataclass
@@ -82,6 +96,8 @@ class _Stream:
     render_mode: int = 0
     saved: list[tuple[FontTally | None, int]] = field(default_factory=list)  # q/Q stack
     has_mcid: bool = False
+    own_parents: int | None = None  # the stream's own /StructParents (None for a form without one)
+    in_form: bool = False
 
     def __post_init__(self) -> None:
         self.base = len(self.frames)
@@ -118,13 +134,14 @@ class _Walk:
         self.span_without_lang: dict[str, set[int]] = defaultdict(set)
         self.form_uses: Counter = Counter()
         self.forms_with_mcid: dict[Any, Stream] = {}
+        self.marked: list[Marked] = []
 
     def facts(self) -> ContentFacts:
         return ContentFacts(
             tuple(self.unparsable), dict(self.untagged), dict(self.orphan_mcids), frozenset(self.artifact_in_tagged),
             frozenset(self.tagged_in_artifact), frozenset(self.text_without_lang), tuple(self.bad_langs),
             dict(self.span_without_lang), {k: t.freeze() for k, t in self.fonts.items()}, self.form_uses,
-            self.forms_with_mcid)
+            self.forms_with_mcid, tuple(self.marked))
 
     def page(self, number: int, page: Dictionary) -> None:
         try:
@@ -133,7 +150,8 @@ class _Walk:
             self.unparsable.append(f"page {number}: content stream cannot be parsed ({exc})")
             return
         self.active = set()
-        stream = _Stream(number, _key(page), _int(page.get("/StructParents")), _inherited(page, "/Resources"), [])
+        parents = _int(page.get("/StructParents"))
+        stream = _Stream(number, _key(page), parents, _inherited(page, "/Resources"), [], own_parents=parents)
         self.stream(instructions, stream)
 
     def stream(self, instructions: list, s: _Stream) -> bool:
@@ -163,6 +181,8 @@ class _Walk:
         if mcid is not None and in_artifact:
             self.tagged_in_artifact.add(s.page_no)
         elem = self.owner(s, mcid, in_artifact) if mcid is not None else None
+        if mcid is not None and not in_artifact:
+            self.marked.append(Marked(s.page_no, s.owner_key, s.own_parents, mcid, s.in_form))
         lang = self.own_lang(props, s.page_no) or (elem.lang if elem is not None else None) or (top and top.lang)
         if tag == "Span" and props is not None and not lang:
             for key in ("/ActualText", "/Alt", "/E"):
@@ -247,7 +267,8 @@ class _Walk:
         self.parsed[k] = instructions
         struct_parents = _int(xobject.get("/StructParents"))
         inner = _Stream(s.page_no, k, struct_parents if struct_parents is not None else s.struct_parents,
-                        xobject.get("/Resources", s.resources), s.frames, s.depth + 1)
+                        xobject.get("/Resources", s.resources), s.frames, s.depth + 1,
+                        own_parents=struct_parents, in_form=True)
         self.active.add(k)
         if self.stream(instructions, inner):
             self.forms_with_mcid[k] = xobject

@@ -8,7 +8,7 @@ of the clause the step was checking.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, TypeVar
 
 T = TypeVar("T")
@@ -18,9 +18,14 @@ T = TypeVar("T")
 class Finding:
     clause: str  # the most specific clause of ISO 14289-1 violated: "7.18.5", "7.21.4.1", ...
     message: str
+    #: The Matterhorn Protocol 1.1 failure condition ("28-011"), "" when none applies. Set by
+    #: the check or, for most checks, by `conditions.classify` from the table there. Not part of
+    #: equality: a finding is the same problem whoever names its condition.
+    condition: str = field(default="", compare=False)
 
     def __str__(self) -> str:
-        return f"PDF/UA-1 {self.clause}: {self.message}"
+        named = f" (Matterhorn {self.condition})" if self.condition else ""
+        return f"PDF/UA-1 {self.clause}{named}: {self.message}"
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:

@@ -272,7 +272,8 @@ def _system_info_problems(info: FontInfo) -> list[tuple[str, str]]:
         ord_a, ord_b = _text(cid_info.get("/Ordering")), _text(cmap_info.get("/Ordering"))
         sup_a, sup_b = _int(cid_info.get("/Supplement")), _int(cmap_info.get("/Supplement"))
         if reg_a != reg_b or ord_a != ord_b:
-            return [("7.21.3.1", f"CIDFont uses {reg_a}-{ord_a} but the CMap {reg_b}-{ord_b}")]
+            which = "Registry" if reg_a != reg_b else "Ordering"
+            return [("7.21.3.1", f"CIDSystemInfo {which} differs: CIDFont uses {reg_a}-{ord_a} but the CMap {reg_b}-{ord_b}")]
         if sup_a is None or sup_b is None or sup_a > sup_b:
             return [("7.21.3.1", f"CIDFont Supplement {sup_a} exceeds the CMap's Supplement {sup_b}")]
         return []
@@ -281,7 +282,9 @@ def _system_info_problems(info: FontInfo) -> list[tuple[str, str]]:
     registry, ordering = _text(cid_info.get("/Registry")) or "", _text(cid_info.get("/Ordering")) or ""
     expected = predefined_ordering(cmap_name)
     if expected and (registry, ordering) != ("Adobe", expected):
-        return [("7.21.3.1", f"CIDFont uses {registry}-{ordering} but CMap {cmap_name} is Adobe-{expected}")]
+        which = "Registry" if registry != "Adobe" else "Ordering"
+        return [("7.21.3.1", f"CIDSystemInfo {which} differs: CIDFont uses {registry}-{ordering} but CMap {cmap_name} "
+                             f"is Adobe-{expected}")]
     return []
 
 

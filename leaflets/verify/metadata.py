@@ -147,7 +147,10 @@ def check_catalog(index: PdfIndex) -> list[Finding]:
         (_is_dict(mark_info) and mark_info.get("/Suspects") is True,
          "/MarkInfo /Suspects is true: the tagging is flagged as unreliable"),
         (not _is_dict(root.get("/StructTreeRoot")), "document has no structure tree (/StructTreeRoot)"),
-        (not _is_dict(prefs) or prefs.get("/DisplayDocTitle") is not True, "/ViewerPreferences /DisplayDocTitle is not true"),
+        (not _is_dict(prefs) or "/DisplayDocTitle" not in prefs,
+         "/ViewerPreferences has no /DisplayDocTitle entry (it must be true)"),
+        (_is_dict(prefs) and "/DisplayDocTitle" in prefs and prefs.get("/DisplayDocTitle") is not True,
+         "/ViewerPreferences /DisplayDocTitle is not true"),
     )
     out = [Finding("7.1", message) for broken, message in rules if broken]
     if root.get("/Lang") is not None and index.catalog_lang is None:
@@ -157,3 +160,32 @@ def check_catalog(index: PdfIndex) -> list[Finding]:
         out.append(Finding("7.2", "the language of the XMP metadata (x-default entries such as dc:title) "
                                   f"cannot be determined: {no_catalog_lang(index)}"))
     return out
+
+
+def check_metadata_stream(index: PdfIndex) -> list[Finding]:
+    """7.1 (06-001): the catalog /Metadata is an XMP metadata stream, /Type /Metadata /Subtype /XML
+    (ISO 32000-1 14.3.2, Table 315); a reader looks for XMP by that subtype."""
+    meta = index.root.get("/Metadata")
+    if not isinstance(meta, Stream):
+        return []  # no stream at all: check_metadata reports it
+    kind, subtype = _text_name(meta.get("/Type")), _text_name(meta.get("/Subtype"))
+    if (kind, subtype) == ("Metadata", "XML"):
+        return []
+    return [Finding("7.1", f"the catalog /Metadata stream is not an XMP metadata stream (/Type {kind or 'missing'}, "
+                           f"/Subtype {subtype or 'missing'}; needs /Type /Metadata /Subtype /XML)", "06-001")]
+
+
+def _text_name(value: Any) -> str | None:
+    return str(value)[1:] if isinstance(value, pikepdf.Name) else None
+
+
+def check_version(index: PdfIndex) -> list[Finding]:
+    """5: a PDF/UA-1 file is an ISO 32000-1 file, so its header (and any catalog /Version) says
+    PDF 1.x. Not a Matterhorn condition; a disputed reading (veraPDF does not check it)."""
+    header = str(index.pdf.pdf_version)
+    declared = _text_name(index.root.get("/Version"))
+    bad = [f"header %PDF-{header}"] if not header.startswith("1.") else []
+    bad += [f"catalog /Version {declared}"] if declared is not None and not declared.startswith("1.") else []
+    if not bad:
+        return []
+    return [Finding("5", f"the file declares {' and '.join(bad)}; a PDF/UA-1 file is an ISO 32000-1 (PDF 1.x) file")]

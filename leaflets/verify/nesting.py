@@ -1,5 +1,5 @@
-"""What tables, lists and TOCs may contain and sit in (ISO 14289-1 7.2; ISO 32000-1 14.8.4.3,
-Tables 333 and 337), as data: one `Nesting` row per structure type, read by one check.
+"""What tables, lists, TOCs, ruby and warichu may contain and sit in (ISO 14289-1 7.2; ISO 32000-1
+14.8.4.3, Tables 333, 336, 337 and 338), as data: one `Nesting` row per structure type, read by one check.
 
 NonStruct, Div and Part are transparent (see `StructTree.significant_kids`), as veraPDF treats them.
 """
@@ -47,6 +47,14 @@ NESTING: dict[str, Nesting] = {
     "TOC": _rule(kids="TOC TOCI Caption", holds="TOC may contain only TOCI, TOC and one leading Caption",
                  leading_caption=True),
     "TOCI": _rule("TOC", "TOCI must be inside TOC"),
+    # ISO 32000-1 Table 338: ruby and warichu annotations of CJK text
+    "Ruby": _rule(kids="RB RT RP", holds="Ruby may contain only RB, RT and RP"),
+    "RB": _rule("Ruby", "RB must be inside Ruby"),
+    "RT": _rule("Ruby", "RT must be inside Ruby"),
+    "RP": _rule("Ruby", "RP must be inside Ruby"),
+    "Warichu": _rule(kids="WT WP", holds="Warichu may contain only WT and WP"),
+    "WT": _rule("Warichu", "WT must be inside Warichu"),
+    "WP": _rule("Warichu", "WP must be inside Warichu"),
 }
 
 

@@ -65,6 +65,7 @@ class StructTree:
     objr_owner: dict[Any, StructElem] = field(default_factory=dict)  # object key -> element
     by_key: dict[Any, StructElem] = field(default_factory=dict)
     has_loop: bool = False
+    root: Any = None  # the StructTreeRoot dictionary: the /P of top-level elements
 
     def parent_type(self, elem: StructElem) -> str | None:
         """The standard type of the nearest ancestor that is not a transparent grouping element."""
@@ -128,11 +129,12 @@ def read_structure(root: Dictionary) -> StructTree:
     role_map = tree.get("/RoleMap")
     walk = _TreeWalk({str(k)[1:]: v for k, v in role_map.items()} if _is_dict(role_map) else {})
     walk.run(_array(tree.get("/K")))
-    return walk.freeze(tree.get("/ClassMap"), _read_parent_tree(tree.get("/ParentTree")))
+    return walk.freeze(tree.get("/ClassMap"), _read_parent_tree(tree.get("/ParentTree")), tree)
 
 
 def _read_parent_tree(parent_tree: Any) -> dict[int, Any]:
-    """The /ParentTree number tree as {key: value}; a fallback when the tree walk misses an MCID."""
+    """The /ParentTree number tree as {key: value}: the content side of the links (links.py checks
+    it against the tree), and where the content walk finds an MCID the tree walk missed."""
     result: dict[int, Any] = {}
     stack = [parent_tree] if _is_dict(parent_tree) else []
     seen: set = set()
@@ -229,7 +231,7 @@ class _TreeWalk:
             self.types[raw] = resolve_type(raw, self.role_map)
         return self.types[raw]
 
-    def freeze(self, class_map: Any, parent_tree: dict[int, Any]) -> StructTree:
+    def freeze(self, class_map: Any, parent_tree: dict[int, Any], root: Any = None) -> StructTree:
         for raw in self.role_map:  # the role map is checked too, used or not
             self._type(raw)
         elements = tuple(StructElem(d.obj, d.raw, d.std, d.number, d.parent.number if d.parent else None,
@@ -239,7 +241,7 @@ class _TreeWalk:
             parent_tree=parent_tree, has_loop=self.has_loop,
             mcid_owner={k: elements[n - 1] for k, n in self.mcids.items()},
             objr_owner={k: elements[n - 1] for k, n in self.objrs.items()},
-            by_key={_key(e.obj): e for e in elements},
+            by_key={_key(e.obj): e for e in elements}, root=root,
         )
 
 
