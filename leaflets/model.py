@@ -150,6 +150,7 @@ class Brand:
     paper: str = "a4"  # "a4" or "letter": the brand's office paper (recommended in the catalogue)
     disclaimer: tuple[tuple[str, str], ...] = ()  # (language, text): the brand's own note
     disclaimer_line: int = 0  # where leaflets.disclaimer stands in brand.yml
+    logo_has_name: bool = False  # the logo shows the brand's name, so the cover prints it only once
 
     def disclaimer_for(self, language: str) -> str:
         return dict(self.disclaimer).get(language, "")

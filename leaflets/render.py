@@ -8,18 +8,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
+from urllib.parse import unquote
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .assets import MM, figure_width_pt
 from .blocks import BLOCKS
 from .boundary import AllowedRoots
 from .brand import script_font_files
 from .i18n import long_date, number, quotes, script_direction, text_direction, translations
 from .markup import LINK_ITEM, MarkupContext, citation_keys, inline, short_url, to_html
-from .model import Block, Brand, Leaflet, Markdown, Node, Project, Source, Variant
+from .model import Block, Brand, Format, Leaflet, Markdown, Node, Project, Source, Variant
 
 
 
@@ -169,7 +172,19 @@ def environment(templates: Path, catalog) -> Environment:
     env.filters["css_sentence"] = css_sentence
     env.filters["number"] = number  # {{ 4000 | number(lang) }} → 4.000 / 4,000
     env.filters["script_direction"] = script_direction
+    env.filters["box_size"] = box_size
     return env
+
+
+# A box's length in words, as a class the stylesheets use to decide whether it may split across
+# pages (docs/layout.md): a short box always stays whole; each format says which others may split.
+BOX_SIZES = ((25, "box-short"), (80, "box-medium"))
+
+
+def box_size(children: str) -> str:
+    """`box-short`, `box-medium` or `box-long` for a box holding this HTML."""
+    words = len(re.sub(r"<[^>]+>", " ", str(children)).split())
+    return next((name for limit, name in BOX_SIZES if words < limit), "box-long")
 
 
 def css_string(value: str) -> str:
@@ -191,6 +206,54 @@ def css_sentence(text: str, nowrap: bool = False, **expressions: str) -> str:
     return " ".join(out)
 
 
+# ---------------------------------------------------------------- large print: text in figures
+
+SVG_IMAGE = re.compile(r'<img ([^>]*)src="([^":>]+\.svg)"')
+
+
+def enlarge_figure_text(html: str, folder: Path, fmt: Format) -> str:
+    """Give every SVG with text the width at which its smallest text is large enough (large
+    print), as an inline style: the picture grows, keeping its shape. `body.BodyChecker` warns,
+    with file and line, about a figure whose text stays too small even at the column's width."""
+    def widen(match: re.Match) -> str:
+        target = folder / unquote(unescape(match[2]))
+        sized = figure_width_pt(target, fmt) if target.is_file() else None
+        if sized is None:
+            return match[0]
+        return f'<img style="width: {sized[0] / MM:.1f}mm; height: auto" {match[1]}src="{match[2]}"'
+    return SVG_IMAGE.sub(widen, html)
+
+
+# ---------------------------------------------------------------- fine typography
+
+TITLE = re.compile(r'(<(h[1-6])\b[^>]*>|<p class="callout-title">)(.*?)(</h[1-6]>|</p>)', re.S)
+SHORT_LAST_WORD = 6  # characters: a last word this short never stands alone on a title's last line
+BOUND_WORDS = 20  # characters: the two words bound together still fit any column
+
+
+def keep_last_words(html: str) -> str:
+    """Bind the last two words of every heading and box title with a no-break space when the last
+    is short, so a title never ends with a short word alone on its own line ("MS"). WeasyPrint 70
+    has no `text-wrap: balance`; this is the typesetter's classic remedy."""
+    return TITLE.sub(lambda m: m[1] + _bind_last_words(m[3]) + m[4], html)
+
+
+def _bind_last_words(inner: str) -> str:
+    parts = re.split(r"(<[^>]+>)", inner)  # text at even indexes, tags at odd: spaces in tags are no words
+    words = unescape("".join(parts[0::2])).split()
+    if len(words) < 2 or len(words[-1]) > SHORT_LAST_WORD or len(words[-2]) + len(words[-1]) + 1 > BOUND_WORDS:
+        return inner
+    seen_word = False
+    for i in range(len(parts) - 1, -1, -2):  # from the end: the first space after some word text
+        for j in range(len(parts[i]) - 1, -1, -1):
+            if not parts[i][j].isspace():
+                seen_word = True
+            elif seen_word:
+                parts[i] = parts[i][:j] + "\u00a0" + parts[i][j + 1:]
+                return "".join(parts)
+    return inner
+
+
 @lru_cache(maxsize=32)
 def read_stylesheet(path: Path) -> str:
     return path.read_text(encoding="utf-8")
@@ -209,6 +272,8 @@ def render(project: Project, variant: Variant) -> Rendered:
     ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language))
     renderer = BodyRenderer(env, ctx, gettext_.gettext)
     body_html = renderer.nodes(body)
+    if fmt.min_body_pt > 11:
+        body_html = Markup(enlarge_figure_text(str(body_html), leaflet.folder, fmt))
     context = dict(
         variant=variant, doc=document, meta=leaflet.meta, brand=brand, format=fmt, body=body_html,
         toc=renderer.toc, sources=numbered_sources(leaflet.meta.sources, cited),
@@ -221,8 +286,8 @@ def render(project: Project, variant: Variant) -> Rendered:
     static = "\n".join(read_stylesheet(project.root / "styles" / name) for name in ("base.css", "blocks.css", fmt.css))
     css = env.get_template("page.css.j2").render(**context, static=static)
     page = env.get_template("document.html.j2")
-    html = page.render(**context, css=Markup(css), with_toc=False)
-    with_toc = page.render(**context, css=Markup(css), with_toc=True) if len(renderer.toc) >= 2 else None
+    html = keep_last_words(page.render(**context, css=Markup(css), with_toc=False))
+    with_toc = keep_last_words(page.render(**context, css=Markup(css), with_toc=True)) if len(renderer.toc) >= 2 else None
     words = len(re.sub(r"<[^>]+>", " ", body_html).split())
     allowed = allowed_roots(project, leaflet, brand, context["script_fonts"])
     families = tuple(sorted({f[0] for f in (*brand.font_files, *context["script_fonts"])}))
