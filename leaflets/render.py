@@ -254,6 +254,30 @@ def _bind_last_words(inner: str) -> str:
     return inner
 
 
+PARAGRAPH = re.compile(r"(<(p|li)\b[^>]*>)((?:(?!<(?:p|li|ul|ol|div|section)\b).)*?)(</\2>)", re.S)
+LAST_WORD = re.compile(r"([^\W\d_]{7,})([^\w<>]*)$")  # 7: the shortest word that hyphenates (base.css)
+
+
+def whole_last_words(html: str) -> str:
+    """Keep the last word of every paragraph and list item of the body from being hyphenated (the
+    cover, sources and colophon are set without hyphenation or in short lines), so no last
+    line holds only the end of a word ("exer-/cise."): the word is wrapped in a span with
+    `hyphens: manual`. CSS has no such rule (`hyphenate-limit-last` is not in WeasyPrint 70)."""
+    return PARAGRAPH.sub(lambda m: m[1] + _wrap_last_word(m[3]) + m[4], html)
+
+
+def _wrap_last_word(inner: str) -> str:
+    parts = re.split(r"(<[^>]+>)", inner)
+    for i in range(len(parts) - 1, -1, -2):  # the last piece of text with a letter in it
+        if re.search(r"[^\W\d_]", parts[i]):
+            tags = parts[1:i:2]  # a link's text is never hyphenated, and a span in it breaks its tagging
+            in_link = sum(t.startswith("<a ") or t == "<a>" for t in tags) > sum(t == "</a>" for t in tags)
+            if not in_link and (match := LAST_WORD.search(parts[i].rstrip())):
+                parts[i] = parts[i][:match.start()] + f'<span class="last-word">{match[1]}</span>' + parts[i][match.end(1):]
+            return "".join(parts)
+    return inner
+
+
 @lru_cache(maxsize=32)
 def read_stylesheet(path: Path) -> str:
     return path.read_text(encoding="utf-8")
@@ -271,7 +295,8 @@ def render(project: Project, variant: Variant) -> Rendered:
     titles = {l.meta.id: (l.document(variant.language) or l.documents[0]).title for l in project.leaflets if l.documents}
     ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language))
     renderer = BodyRenderer(env, ctx, gettext_.gettext)
-    body_html = renderer.nodes(body)
+    raw_body = str(renderer.nodes(body))
+    body_html = Markup(whole_last_words(raw_body))
     if fmt.min_body_pt > 11:
         body_html = Markup(enlarge_figure_text(str(body_html), leaflet.folder, fmt))
     context = dict(
@@ -288,7 +313,7 @@ def render(project: Project, variant: Variant) -> Rendered:
     page = env.get_template("document.html.j2")
     html = keep_last_words(page.render(**context, css=Markup(css), with_toc=False))
     with_toc = keep_last_words(page.render(**context, css=Markup(css), with_toc=True)) if len(renderer.toc) >= 2 else None
-    words = len(re.sub(r"<[^>]+>", " ", body_html).split())
+    words = len(re.sub(r"<[^>]+>", " ", raw_body).split())
     allowed = allowed_roots(project, leaflet, brand, context["script_fonts"])
     families = tuple(sorted({f[0] for f in (*brand.font_files, *context["script_fonts"])}))
     return Rendered(variant, html, with_toc, leaflet.folder.resolve().as_uri() + "/", allowed, words, families)
