@@ -14,7 +14,8 @@ A5 pages (their own figures are the A5 PDFs') and are skipped.
 
 Prints one row per format and one for all: PDFs, pages, median, 95th percentile and worst band,
 and how many pages are more than 25 % and more than 40 % empty. The issue's target (#17): at most
-2 % of pages over 25 %, none over 40 % (docs/layout.md). Exit code 0; this is a measure.
+2 % of pages over 25 %, none over 40 % (docs/layout.md). Then, for large-print PDFs, the share of
+characters at 16 pt or more (target: 99 % in every PDF). Exit code 0; this is a measure.
 """
 from __future__ import annotations
 
@@ -78,6 +79,40 @@ def _content_bottoms(page) -> list[float]:
     return bottoms
 
 
+def large_type(path: Path, minimum: float) -> tuple[int, int]:
+    """(characters at `minimum` pt or more, all characters) on every page of a PDF, as PyMuPDF
+    reads their size (transforms applied, so text in a scaled figure counts as printed)."""
+    import pymupdf
+
+    large = total = 0
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            for block in page.get_text("dict")["blocks"]:
+                for span in (s for line in block.get("lines", ()) for s in line["spans"]):
+                    count = len("".join(span["text"].split()))
+                    total += count
+                    large += count if span["size"] >= minimum - 0.05 else 0
+    return large, total
+
+
+def type_size_line(paths: list[Path]) -> str | None:
+    """One line on the large-print PDFs among `paths`: the share of characters at their minimum
+    size (16 pt), overall and for the lowest PDF."""
+    shares = {}
+    for path in paths:
+        fmt = format_of(path)
+        if fmt and FORMATS[fmt].min_body_pt > 11:
+            large, total = large_type(path, FORMATS[fmt].min_body_pt)
+            shares[path] = (large, total)
+    if not shares:
+        return None
+    large, total = (sum(v[i] for v in shares.values()) for i in (0, 1))
+    lowest = min(shares, key=lambda p: shares[p][0] / max(1, shares[p][1]))
+    low = shares[lowest][0] / max(1, shares[lowest][1])
+    return (f"large print: {large / max(1, total):.2%} of {total} characters at 16 pt or more "
+            f"in {len(shares)} PDFs (lowest: {low:.2%}, {lowest})")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -115,13 +150,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=0, metavar="N", help="list the N emptiest pages")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     args = parser.parse_args(argv)
-    pages = [page for pdf in pdfs_in(args.paths) for page in bands(pdf)]
+    pdfs = pdfs_in(args.paths)
+    pages = [page for pdf in pdfs for page in bands(pdf)]
     if not pages:
         print("no pages to measure (no PDFs of a known format with two pages or more)", file=sys.stderr)
         return 0
     rows = {fmt: summary([p for p in pages if p.format == fmt]) for fmt in FORMATS if any(p.format == fmt for p in pages)}
     rows["all"] = summary(pages)
     print(json.dumps(rows) if args.json else table(rows))
+    if not args.json and (line := type_size_line(pdfs)):
+        print(line)
     for page in sorted(pages, key=lambda p: -p.band)[:args.worst]:
         print(f"{page.band:5.0%}  {page.pdf}:{page.number}")
     return 0
