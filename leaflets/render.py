@@ -232,9 +232,10 @@ BOUND_WORDS = 20  # characters: the two words bound together still fit any colum
 
 
 def keep_last_words(html: str) -> str:
-    """Bind the last two words of every heading and box title with a no-break space when the last
-    is short, so a title never ends with a short word alone on its own line ("MS"). WeasyPrint 70
-    has no `text-wrap: balance`; this is the typesetter's classic remedy."""
+    """Keep the last two words of every heading and box title together when the last is short,
+    so a title never ends with a short word alone on its own line ("MS"): they are wrapped in
+    span.keep-together {white-space: nowrap}. WeasyPrint 70 has no `text-wrap: balance`. (A
+    no-break space would do the same, but it would also reach the PDF's bookmarks and text.)"""
     return TITLE.sub(lambda m: m[1] + _bind_last_words(m[3]) + m[4], html)
 
 
@@ -243,15 +244,16 @@ def _bind_last_words(inner: str) -> str:
     words = unescape("".join(parts[0::2])).split()
     if len(words) < 2 or len(words[-1]) > SHORT_LAST_WORD or len(words[-2]) + len(words[-1]) + 1 > BOUND_WORDS:
         return inner
-    seen_word = False
-    for i in range(len(parts) - 1, -1, -2):  # from the end: the first space after some word text
-        for j in range(len(parts[i]) - 1, -1, -1):
-            if not parts[i][j].isspace():
-                seen_word = True
-            elif seen_word:
-                parts[i] = parts[i][:j] + "\u00a0" + parts[i][j + 1:]
-                return "".join(parts)
-    return inner
+    last = max(i for i in range(0, len(parts), 2) if parts[i].strip())
+    match = re.search(r"(\S+\s+\S+)(\s*)$", parts[last])
+    if not match or match[1].split()[-1] != escape_free(words[-1]):
+        return inner  # the two words meet across a tag (<abbr>, a citation): left as they are
+    parts[last] = parts[last][:match.start()] + f'<span class="keep-together">{match[1]}</span>' + match[2]
+    return "".join(parts)
+
+
+def escape_free(word: str) -> str:
+    return word.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 PARAGRAPH = re.compile(r"(<(p|li)\b[^>]*>)((?:(?!<(?:p|li|ul|ol|div|section)\b).)*?)(</\2>)", re.S)

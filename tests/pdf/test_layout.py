@@ -148,11 +148,13 @@ def test_box_length_classes():
 
 
 @pytest.mark.parametrize("html,expected", [
-    ("<h1>Wellness and complementary therapies in MS</h1>", "<h1>Wellness and complementary therapies in\u00a0MS</h1>"),
-    ('<h2 id="x">Wat is <abbr>MS</abbr></h2>', '<h2 id="x">Wat is\u00a0<abbr>MS</abbr></h2>'),
-    ('<p class="callout-title">Talk to your care team first</p>', '<p class="callout-title">Talk to your care team\u00a0first</p>'),
+    ("<h1>Wellness and complementary therapies in MS</h1>",
+     '<h1>Wellness and complementary therapies <span class="keep-together">in MS</span></h1>'),
+    ('<p class="callout-title">Talk to your care team first</p>',
+     '<p class="callout-title">Talk to your care <span class="keep-together">team first</span></p>'),
     ("<h3>Treating symptoms</h3>", "<h3>Treating symptoms</h3>"),  # a long last word may stand alone
     ("<h2>MS</h2>", "<h2>MS</h2>"),
+    ('<h2 id="x">Wat is <abbr>MS</abbr></h2>', '<h2 id="x">Wat is <abbr>MS</abbr></h2>'),  # across a tag: left
     ("<p>Gewone tekst en MS</p>", "<p>Gewone tekst en MS</p>"),  # paragraphs are not titles
 ])
 def test_a_title_never_ends_on_a_short_word_alone(html, expected):
