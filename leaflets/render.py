@@ -246,14 +246,19 @@ def _bind_last_words(inner: str) -> str:
         return inner
     last = max(i for i in range(0, len(parts), 2) if parts[i].strip())
     match = re.search(r"(\S+\s+\S+)(\s*)$", parts[last])
-    if not match or match[1].split()[-1] != escape_free(words[-1]):
-        return inner  # the two words meet across a tag (<abbr>, a citation): left as they are
+    if not match or match[1].split()[-1] != _escaped(words[-1]) or _in_link(parts[1:last:2]):
+        return inner  # the two words meet across a tag (<abbr>, a citation), or stand in a link: left
     parts[last] = parts[last][:match.start()] + f'<span class="keep-together">{match[1]}</span>' + match[2]
     return "".join(parts)
 
 
-def escape_free(word: str) -> str:
+def _escaped(word: str) -> str:
     return word.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _in_link(tags_before: list[str]) -> bool:
+    """Whether text after these tags stands inside an <a>: a span there breaks the link's tagging."""
+    return sum(t.startswith("<a ") or t == "<a>" for t in tags_before) > sum(t == "</a>" for t in tags_before)
 
 
 PARAGRAPH = re.compile(r"(<(p|li)\b[^>]*>)((?:(?!<(?:p|li|ul|ol|div|section)\b).)*?)(</\2>)", re.S)
@@ -272,9 +277,8 @@ def _wrap_last_word(inner: str) -> str:
     parts = re.split(r"(<[^>]+>)", inner)
     for i in range(len(parts) - 1, -1, -2):  # the last piece of text with a letter in it
         if re.search(r"[^\W\d_]", parts[i]):
-            tags = parts[1:i:2]  # a link's text is never hyphenated, and a span in it breaks its tagging
-            in_link = sum(t.startswith("<a ") or t == "<a>" for t in tags) > sum(t == "</a>" for t in tags)
-            if not in_link and (match := LAST_WORD.search(parts[i].rstrip())):
+            # a link's text is never hyphenated, and a span in it breaks its tagging
+            if not _in_link(parts[1:i:2]) and (match := LAST_WORD.search(parts[i].rstrip())):
                 parts[i] = parts[i][:match.start()] + f'<span class="last-word">{match[1]}</span>' + parts[i][match.end(1):]
             return "".join(parts)
     return inner
