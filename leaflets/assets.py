@@ -167,8 +167,9 @@ def font_problem(path: Path) -> str | None:
 
 MM = 72 / 25.4  # pt per mm
 SVG_UNITS_PT = {"": 0.75, "px": 0.75, "pt": 1.0, "pc": 12.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
-LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px|pt|pc|mm|cm|in)?\s*$")
-FONT_SIZE = re.compile(r"font-size\s*:\s*([0-9]*\.?[0-9]+)\s*(px|pt)?")
+NUMBER = r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)"  # one way to read each number: no backtracking on long ones
+LENGTH = re.compile(r"^\s*" + NUMBER + r"\s*(px|pt|pc|mm|cm|in)?\s*$")
+FONT_SIZE = re.compile(r"font-size\s*:\s*" + NUMBER + r"\s*(px|pt)?")
 TEXT_ELEMENTS = {"text", "tspan", "textPath"}
 
 

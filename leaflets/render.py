@@ -262,7 +262,7 @@ def _in_link(tags_before: list[str]) -> bool:
 
 
 PARAGRAPH = re.compile(r"(<(p|li)\b[^>]*>)((?:(?!<(?:p|li|ul|ol|div|section)\b).)*?)(</\2>)", re.S)
-LAST_WORD = re.compile(r"([^\W\d_]{7,})([^\w<>]*)$")  # 7: the shortest word that hyphenates (base.css)
+HYPHENATED_LETTERS = 7  # the shortest word `hyphenate-limit-chars: 7 3 3` (base.css) hyphenates
 
 
 def whole_last_words(html: str) -> str:
@@ -278,10 +278,24 @@ def _wrap_last_word(inner: str) -> str:
     for i in range(len(parts) - 1, -1, -2):  # the last piece of text with a letter in it
         if re.search(r"[^\W\d_]", parts[i]):
             # a link's text is never hyphenated, and a span in it breaks its tagging
-            if not _in_link(parts[1:i:2]) and (match := LAST_WORD.search(parts[i].rstrip())):
-                parts[i] = parts[i][:match.start()] + f'<span class="last-word">{match[1]}</span>' + parts[i][match.end(1):]
+            if not _in_link(parts[1:i:2]) and (word := _last_word(parts[i])):
+                start, end = word
+                parts[i] = parts[i][:start] + f'<span class="last-word">{parts[i][start:end]}</span>' + parts[i][end:]
             return "".join(parts)
     return inner
+
+
+def _last_word(text: str) -> tuple[int, int] | None:
+    """Where the last word stands in `text` (before trailing punctuation), if it is long enough to
+    be hyphenated. A scan from the end, not a regular expression: `[a-z]{7,}[^a-z<>]*$` backtracks
+    quadratically on a long word followed by a letter after punctuation."""
+    end = len(text.rstrip())
+    while end and not (text[end - 1].isalnum() or text[end - 1] in "_<>"):
+        end -= 1
+    start = end
+    while start and text[start - 1].isalpha():
+        start -= 1
+    return (start, end) if end - start >= HYPHENATED_LETTERS else None
 
 
 @lru_cache(maxsize=32)
