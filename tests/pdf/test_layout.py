@@ -77,6 +77,18 @@ def test_the_page_before_a_split_box_is_filled(layout):
     assert all(page.band < 0.25 for page in bands(layout / "other-patient-a5.pdf"))
 
 
+def test_the_last_page_never_holds_only_the_colophon(tmp_path):
+    """Regression (#17): the colophon stood alone on the last page; then, allowed to split on A5,
+    its last two lines did. A short colophon stays whole and takes the last reference with it."""
+    root = make_project(tmp_path / "p")
+    report = build(root, Selection(leaflets=("demo",), languages=("nl",), audiences=("patient",), formats=("a5",)),
+                   jobs=1)
+    assert report.ok, [str(p) for p in report.problems]
+    last = page_texts(root / "output/default/nl/demo-patient-a5.pdf")[-1]
+    assert "Over deze folder" in last and "Uitgegeven door" in last  # the whole colophon ...
+    assert re.search(r"\[\d+\]", last)  # ... with a reference before it
+
+
 def test_large_print_figure_text_is_16pt_or_more(layout):
     a4 = char_sizes(layout / "other-patient-a4.pdf")
     large = char_sizes(layout / "other-patient-large-print.pdf")
