@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build test check bench clean translations
+.PHONY: setup build test check bench clean translations page-fill
 
 # Re-install only when the project's dependency list or the system-deps script changed.
 $(STAMP): pyproject.toml scripts/system-deps.sh
@@ -28,6 +28,11 @@ test: setup
 
 bench: setup
 	$(PY) bench/bench.py $(ARGS)
+
+# How full the pages of the built PDFs are (scripts/page_fill.py; docs/layout.md): the empty band at
+# the foot of every page but the last, per format. `make page-fill ARGS="/tmp/out --worst 10"`.
+page-fill: setup
+	$(PY) scripts/page_fill.py $(ARGS)
 
 clean:
 	rm -rf output

@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from .limits import MAX_IMAGE_PIXELS, MAX_SVG_DEPTH, MAX_SVG_ELEMENTS
+from .model import Format
 
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -160,3 +161,94 @@ def font_problem(path: Path) -> str | None:
     except (TTLibError, OSError, KeyError, ValueError, AssertionError, ImportError) as exc:
         return f"is not a usable font ({exc or type(exc).__name__})"
     return None
+
+
+# ---------------------------------------------------------------- text inside SVG figures
+
+MM = 72 / 25.4  # pt per mm
+SVG_UNITS_PT = {"": 0.75, "px": 0.75, "pt": 1.0, "pc": 12.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+NUMBER = r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)"  # one way to read each number: no backtracking on long ones
+LENGTH = re.compile(r"^\s*" + NUMBER + r"\s*(px|pt|pc|mm|cm|in)?\s*$")
+FONT_SIZE = re.compile(r"font-size\s*:\s*" + NUMBER + r"\s*(px|pt)?")
+TEXT_ELEMENTS = {"text", "tspan", "textPath"}
+
+
+def svg_text_scale(path: Path) -> tuple[float, float | None] | None:
+    """For an SVG with text: (the smallest text's size in pt per pt of printed width, the SVG's own
+    width in pt or None when it has none and fills the column). None for an SVG without text.
+
+    Font sizes come from `font-size` attributes, `style` attributes and `<style>` rules (each
+    rule counted, wherever it applies), inherited down the tree; `em` and `%` sizes are taken
+    relative to the parent; transforms are not followed. Checked files only (`image_problem`)."""
+    try:
+        root = ElementTree.fromstring(path.read_bytes())
+    except (OSError, ElementTree.ParseError):
+        return None
+    smallest = _smallest_text(root)
+    if smallest is None:
+        return None
+    width = _length_pt(root.get("width"))
+    view_box = (root.get("viewBox") or "").replace(",", " ").split()
+    units_wide = float(view_box[2]) if len(view_box) == 4 else (width / 0.75 if width else None)
+    if not units_wide:
+        return None
+    return smallest / units_wide, width
+
+
+def _smallest_text(root) -> float | None:
+    """The smallest font size (user units) of any element holding text, or None."""
+    sheet = " ".join(e.text or "" for e in root.iter() if _local(e.tag) == "style")
+    rule_sizes = [_size(m, 16.0) for m in FONT_SIZE.finditer(sheet)]
+    smallest, stack = None, [(root, 16.0)]  # 16 px: SVG's `medium`
+    while stack:
+        element, inherited = stack.pop()
+        size = _own_size(element, inherited)
+        if _local(element.tag) in TEXT_ELEMENTS and (element.text or "").strip():
+            candidates = [size, *rule_sizes]
+            smallest = min(candidates) if smallest is None else min(smallest, *candidates)
+        stack += [(child, size) for child in element]
+    return smallest
+
+
+def _own_size(element, inherited: float) -> float:
+    value = element.get("font-size")
+    if match := FONT_SIZE.search(element.get("style") or ""):
+        return _size(match, inherited)
+    if value:
+        value = value.strip()
+        if value.endswith("%"):
+            return inherited * float(value[:-1] or 100) / 100
+        if value.endswith("em"):
+            return inherited * float(value[:-2] or 1)
+        if points := _length_pt(value):
+            return points / 0.75
+    return inherited
+
+
+def _size(match: re.Match, inherited: float) -> float:
+    return float(match[1]) * (4 / 3 if match[2] == "pt" else 1)
+
+
+def _length_pt(value: str | None) -> float | None:
+    """A length attribute in pt (a bare number is px); None when absent, relative or unreadable."""
+    match = LENGTH.match(value or "")
+    return float(match[1]) * SVG_UNITS_PT[match[2] or ""] if match else None
+
+
+def column_width_pt(fmt: Format) -> float:
+    _top, right, _bottom, left = fmt.margins_mm
+    return (fmt.size_mm[0] - right - left) * MM
+
+
+def figure_width_pt(path: Path, fmt: Format) -> tuple[float, float] | None:
+    """For an SVG with text: (the width it prints at in this format, the size of its smallest
+    text there, in pt). It is widened until that text reaches the format's minimum
+    (`min_body_pt`), but never beyond the column. None for an SVG without text."""
+    scale = svg_text_scale(path)
+    if scale is None:
+        return None
+    per_pt, own_width = scale
+    column = column_width_pt(fmt)
+    natural = min(own_width or column, column)
+    width = min(max(natural, fmt.min_body_pt / per_pt), column)
+    return width, width * per_pt

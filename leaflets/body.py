@@ -13,10 +13,11 @@ from urllib.parse import unquote
 
 from pydantic import ValidationError
 
-from .assets import image_problem
+from .assets import figure_width_pt, image_problem
 from .blocks import BLOCKS, ID_PATTERN, SOURCE_KEY_OPTIONS, BlockSpec
 from .boundary import inside, link_refusal, references
 from .errors import Problem, SourceLocation
+from .formats import FORMATS
 from .limits import MAX_HEADING_CHARS, MAX_IMAGE_BYTES, MAX_URL_CHARS
 from .markup import LINK_ITEM, MarkupContext, citation_keys, convert
 from .model import Block, Markdown, Node
@@ -33,6 +34,7 @@ URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 LIST_BLOCKS = frozenset({"links", "see-also"})  # blocks whose items render reads with LINK_ITEM
 RESERVED_IDS = frozenset({"sources"})  # ids the templates give (and ref-<key> for each source)
+LARGE_TYPE_FORMATS = tuple(f for f in FORMATS.values() if f.min_body_pt > 11)  # large print
 
 
 class BodyChecker:
@@ -165,6 +167,18 @@ class BodyChecker:
             self.error(line, f"image '{src}' {why}")
         else:
             self.images.add(target)
+            if target.suffix.lower() == ".svg":
+                self.figure_text(src, target, line)
+
+    def figure_text(self, src: str, target: Path, line: int) -> None:
+        """Large print promises every text at its minimum size: an SVG is widened for it
+        (`render.enlarge_figure_text`), up to the column; say so when that is not enough."""
+        for fmt in LARGE_TYPE_FORMATS:
+            sized = figure_width_pt(target, fmt)
+            if sized and sized[1] < fmt.min_body_pt - 0.05:
+                self.error(line, f"figure '{src}': its smallest text prints at {sized[1]:.1f} pt in {fmt.id} even "
+                           f"at the full column width (needs {fmt.min_body_pt:g} pt): make the text in the "
+                           "picture larger, or put the words in the caption", "warning")
 
     def link(self, href: str, line: int) -> None:
         if len(href) > MAX_URL_CHARS:

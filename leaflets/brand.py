@@ -81,6 +81,7 @@ class Extension(_Strict):
     # Where this brand's output folder (output/<brand>/) is published: the printed leaflet then
     # carries a QR code to its web edition, <web_base>/<language>/<leaflet>-<audience>.html.
     web_base: str = Field(default="", pattern=WEB_ADDRESS)
+    logo_has_name: bool = False  # the logo already shows the name: the cover does not repeat it
 
 
 class BrandFile(_Strict):
@@ -110,6 +111,9 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
     logo, logo_problems = _check_logo(parsed.logo, folder, located)
     fonts, font_problems = _resolve_fonts(parsed.typography, folder, located)
     problems = color_problems + logo_problems + font_problems
+    if parsed.leaflets.logo_has_name and parsed.logo is None:
+        problems.append(Problem(located.at("leaflets", "logo_has_name"), "leaflets.logo_has_name is true but "
+                                "the brand has no logo: the cover prints the name instead", "warning"))
     if any(p.is_error for p in problems):
         return None, problems
     contact = tuple((k, v) for k, v in parsed.leaflets.contact.model_dump().items() if v)
@@ -118,8 +122,10 @@ def load_brand(folder: Path, root: Path) -> tuple[Brand | None, list[Problem]]:
                  background=colors["background"], primary=colors["primary"], accent_background=colors["light"],
                  font_family=parsed.typography.base, font_files=fonts, contact=contact, footer=parsed.leaflets.footer,
                  folder=folder, where=SourceLocation(shown, 1), default_language=parsed.leaflets.language,
-                 paper=parsed.leaflets.paper, web_base=parsed.leaflets.web_base.rstrip("/"), disclaimer=tuple(sorted(parsed.leaflets.disclaimer.items())),
-                 disclaimer_line=located.lines.get(("leaflets", "disclaimer"), 0)), problems
+                 paper=parsed.leaflets.paper, web_base=parsed.leaflets.web_base.rstrip("/"),
+                 disclaimer=tuple(sorted(parsed.leaflets.disclaimer.items())),
+                 disclaimer_line=located.lines.get(("leaflets", "disclaimer"), 0),
+                 logo_has_name=parsed.leaflets.logo_has_name and logo is not None), problems
 
 
 # ---------------------------------------------------------------- colour and contrast

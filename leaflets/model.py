@@ -176,6 +176,7 @@ class Brand:
     web_base: str = ""  # where output/<brand>/ is published (no trailing /): the PDFs get a QR code to the web edition
     disclaimer: tuple[tuple[str, str], ...] = ()  # (language, text): the brand's own note
     disclaimer_line: int = 0  # where leaflets.disclaimer stands in brand.yml
+    logo_has_name: bool = False  # the logo shows the brand's name, so the cover prints it only once
 
     def disclaimer_for(self, language: str) -> str:
         return dict(self.disclaimer).get(language, "")

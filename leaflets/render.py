@@ -8,20 +8,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
+from urllib.parse import unquote
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .approval import digest, edition
+from .assets import MM, figure_width_pt
 from .blocks import BLOCKS, source_keys
 from .boundary import AllowedRoots, sibling_href
 from .brand import script_font_files
 from .expand import sibling_files
 from .i18n import long_date, number, quotes, script_direction, text_direction, translations
 from .markup import LINK_ITEM, MarkupContext, citation_keys, inline, short_url, to_html
-from .model import WEB, Block, Brand, Leaflet, Markdown, Node, Project, Source, Variant
+from .model import WEB, Block, Brand, Format, Leaflet, Markdown, Node, Project, Source, Variant
 
 
 
@@ -190,7 +193,19 @@ def environment(templates: Path, catalog) -> Environment:
     env.filters["css_sentence"] = css_sentence
     env.filters["number"] = number  # {{ 4000 | number(lang) }} → 4.000 / 4,000
     env.filters["script_direction"] = script_direction
+    env.filters["box_size"] = box_size
     return env
+
+
+# A box's length in words, as a class the stylesheets use to decide whether it may split across
+# pages (docs/layout.md): a short box always stays whole; each format says which others may split.
+BOX_SIZES = ((25, "box-short"), (80, "box-medium"))
+
+
+def box_size(children: str) -> str:
+    """`box-short`, `box-medium` or `box-long` for a box holding this HTML."""
+    words = len(re.sub(r"<[^>]+>", " ", str(children)).split())
+    return next((name for limit, name in BOX_SIZES if words < limit), "box-long")
 
 
 def css_string(value: str) -> str:
@@ -210,6 +225,98 @@ def css_sentence(text: str, nowrap: bool = False, **expressions: str) -> str:
         elif part:
             out.append(css_string(part.replace(" ", "\u00a0") if nowrap else part))
     return " ".join(out)
+
+
+# ---------------------------------------------------------------- large print: text in figures
+
+SVG_IMAGE = re.compile(r'<img ([^>]*)src="([^":>]+\.svg)"')
+
+
+def enlarge_figure_text(html: str, folder: Path, fmt: Format) -> str:
+    """Give every SVG with text the width at which its smallest text is large enough (large
+    print), as an inline style: the picture grows, keeping its shape. `body.BodyChecker` warns,
+    with file and line, about a figure whose text stays too small even at the column's width."""
+    def widen(match: re.Match) -> str:
+        target = folder / unquote(unescape(match[2]))
+        sized = figure_width_pt(target, fmt) if target.is_file() else None
+        if sized is None:
+            return match[0]
+        return f'<img style="width: {sized[0] / MM:.1f}mm; height: auto" {match[1]}src="{match[2]}"'
+    return SVG_IMAGE.sub(widen, html)
+
+
+# ---------------------------------------------------------------- fine typography
+
+TITLE = re.compile(r'(<(h[1-6])\b[^>]*>|<p class="callout-title">)(.*?)(</h[1-6]>|</p>)', re.S)
+SHORT_LAST_WORD = 6  # characters: a last word this short never stands alone on a title's last line
+BOUND_WORDS = 20  # characters: the two words bound together still fit any column
+
+
+def keep_last_words(html: str) -> str:
+    """Keep the last two words of every heading and box title together when the last is short,
+    so a title never ends with a short word alone on its own line ("MS"): they are wrapped in
+    span.keep-together {white-space: nowrap}. WeasyPrint 70 has no `text-wrap: balance`. (A
+    no-break space would do the same, but it would also reach the PDF's bookmarks and text.)"""
+    return TITLE.sub(lambda m: m[1] + _bind_last_words(m[3]) + m[4], html)
+
+
+def _bind_last_words(inner: str) -> str:
+    parts = re.split(r"(<[^>]+>)", inner)  # text at even indexes, tags at odd: spaces in tags are no words
+    words = unescape("".join(parts[0::2])).split()
+    if len(words) < 2 or len(words[-1]) > SHORT_LAST_WORD or len(words[-2]) + len(words[-1]) + 1 > BOUND_WORDS:
+        return inner
+    last = max(i for i in range(0, len(parts), 2) if parts[i].strip())
+    match = re.search(r"(\S+\s+\S+)(\s*)$", parts[last])
+    if not match or match[1].split()[-1] != _escaped(words[-1]) or _in_link(parts[1:last:2]):
+        return inner  # the two words meet across a tag (<abbr>, a citation), or stand in a link: left
+    parts[last] = parts[last][:match.start()] + f'<span class="keep-together">{match[1]}</span>' + match[2]
+    return "".join(parts)
+
+
+def _escaped(word: str) -> str:
+    return word.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _in_link(tags_before: list[str]) -> bool:
+    """Whether text after these tags stands inside an <a>: a span there breaks the link's tagging."""
+    return sum(t.startswith("<a ") or t == "<a>" for t in tags_before) > sum(t == "</a>" for t in tags_before)
+
+
+PARAGRAPH = re.compile(r"(<(p|li)\b[^>]*>)((?:(?!<(?:p|li|ul|ol|div|section)\b).)*?)(</\2>)", re.S)
+HYPHENATED_LETTERS = 7  # the shortest word `hyphenate-limit-chars: 7 3 3` (base.css) hyphenates
+
+
+def whole_last_words(html: str) -> str:
+    """Keep the last word of every paragraph and list item of the body from being hyphenated (the
+    cover, sources and colophon are set without hyphenation or in short lines), so no last
+    line holds only the end of a word ("exer-/cise."): the word is wrapped in a span with
+    `hyphens: manual`. CSS has no such rule (`hyphenate-limit-last` is not in WeasyPrint 70)."""
+    return PARAGRAPH.sub(lambda m: m[1] + _wrap_last_word(m[3]) + m[4], html)
+
+
+def _wrap_last_word(inner: str) -> str:
+    parts = re.split(r"(<[^>]+>)", inner)
+    for i in range(len(parts) - 1, -1, -2):  # the last piece of text with a letter in it
+        if re.search(r"[^\W\d_]", parts[i]):
+            # a link's text is never hyphenated, and a span in it breaks its tagging
+            if not _in_link(parts[1:i:2]) and (word := _last_word(parts[i])):
+                start, end = word
+                parts[i] = parts[i][:start] + f'<span class="last-word">{parts[i][start:end]}</span>' + parts[i][end:]
+            return "".join(parts)
+    return inner
+
+
+def _last_word(text: str) -> tuple[int, int] | None:
+    """Where the last word stands in `text` (before trailing punctuation), if it is long enough to
+    be hyphenated. A scan from the end, not a regular expression: `[a-z]{7,}[^a-z<>]*$` backtracks
+    quadratically on a long word followed by a letter after punctuation."""
+    end = len(text.rstrip())
+    while end and not (text[end - 1].isalnum() or text[end - 1] in "_<>"):
+        end -= 1
+    start = end
+    while start and text[start - 1].isalpha():
+        start -= 1
+    return (start, end) if end - start >= HYPHENATED_LETTERS else None
 
 
 @lru_cache(maxsize=32)
@@ -234,7 +341,7 @@ def document_context(project: Project, variant: Variant, leaflet_files: dict[str
     ctx = MarkupContext({k: i for i, k in enumerate(cited, 1)}, titles, quotes(variant.language),
                         leaflet_files=sibling_files(project, variant) if leaflet_files is None else leaflet_files)
     renderer = BodyRenderer(env, ctx, gettext_.gettext, variant.audience)
-    body_html = renderer.nodes(body)
+    body_html = Markup(whole_last_words(str(renderer.nodes(body))))
     context = dict(
         variant=variant, doc=document, meta=leaflet.meta, brand=brand, body=body_html,
         toc=renderer.toc, sources=numbered_sources(leaflet.meta.sources, cited),
@@ -268,8 +375,10 @@ def render(project: Project, variant: Variant) -> Rendered:
     static = "\n".join(read_stylesheet(project.root / "styles" / name) for name in ("base.css", "blocks.css", fmt.css))
     css = env.get_template("page.css.j2").render(**context, static=static)
     page = env.get_template("document.html.j2")
-    html = page.render(**context, css=Markup(css), with_toc=False)
-    with_toc = page.render(**context, css=Markup(css), with_toc=True) if len(context["toc"]) >= 2 else None
+    if fmt.min_body_pt > 11:  # large print: text inside figures grows to the format's minimum too
+        context["body"] = Markup(enlarge_figure_text(str(context["body"]), leaflet.folder, fmt))
+    html = keep_last_words(page.render(**context, css=Markup(css), with_toc=False))
+    with_toc = keep_last_words(page.render(**context, css=Markup(css), with_toc=True)) if len(context["toc"]) >= 2 else None
     words = len(re.sub(r"<[^>]+>", " ", context["body"]).split())
     allowed = allowed_roots(project, leaflet, brand, context["script_fonts"])
     families = tuple(sorted({f[0] for f in (*brand.font_files, *context["script_fonts"])}))

@@ -42,7 +42,7 @@ from .expand import Selection, expand
 from .inputs import InputHasher, code_version
 from .limits import MAX_DATA_URL, MAX_IMAGE_BYTES, SECONDS_PER_VARIANT
 from .model import WEB, Project, Variant
-from .render import document_context
+from .render import document_context, keep_last_words
 from .write import ManifestEntry, OutputStore, sha256_bytes
 
 if TYPE_CHECKING:
@@ -198,9 +198,9 @@ def render_web(project: Project, variant: Variant, pdfs: list[PdfLink]) -> WebPa
     stylesheet = (project.root / "styles" / STYLESHEET).read_text(encoding="utf-8")
     css = font_faces(fonts) + brand_properties(context) + stylesheet
     brand = context["brand"]
-    html = env.get_template(TEMPLATE).render(
+    html = keep_last_words(env.get_template(TEMPLATE).render(  # titles wrap as in the PDF
         **context, css=Markup(css), pdfs=pdfs, languages=other_languages(project, variant),
-        logo=data_url(brand.logo) if brand.logo else "", style_src=STYLE_HASH)
+        logo=data_url(brand.logo) if brand.logo else "", style_src=STYLE_HASH))
     html = with_style_hash(html)
     html = SIBLING.sub(r'href="\1"', html)  # another leaflet's page beside this one
     roots = AllowedRoots.of([leaflet.folder])

@@ -170,7 +170,7 @@ def test_an_unknown_key_lists_the_valid_keys(project, capsys):
     brand.write_text(brand.read_text().replace("leaflets:\n", "leaflets:\n  note:\n    nl: Hallo\n"))
     assert run(project, "check") == 1
     err = capsys.readouterr().err
-    assert "has no field 'leaflets.note' (valid: contact, footer, disclaimer, paper, language, web_base)" in err
+    assert "has no field 'leaflets.note' (valid: contact, footer, disclaimer, paper, language, web_base, logo_has_name)" in err
 
 
 def test_a_brand_with_errors_is_named_as_such_not_as_unknown(project, capsys):

@@ -35,7 +35,7 @@ KEPT = {
 EDITS = {
     "style": ("styles/base.css", "", "\n.edited-style { color: red; }\n", ".edited-style"),
     "locale": ("locales/nl/LC_MESSAGES/messages.po", 'msgstr "Over deze folder"', 'msgstr "Over dit blad"',
-               "Over dit blad"),
+               "dit blad"),  # the heading's short last word and the one before share a span (keep_last_words)
     "template": ("templates/document.html.j2", "</body>", "<p>edited template</p></body>", "edited template"),
     "brand": ("brands/default/brand.yml", "name: MS-informatie", "name: Edited brand", "Edited brand"),
     "content": ("content/demo/nl.md", "title: Demofolder", "title: Edited title", "Edited title"),

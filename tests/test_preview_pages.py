@@ -125,7 +125,8 @@ def test_preview_bar_escapes_warnings_and_sits_after_body(project):
     assert "var version = 7;" in page.split("</head>")[0]
     assert ('<body class="x">\n<nav class="leaflets-preview-bar" aria-label="Preview" lang="en" dir="ltr">'
             '<a href="/">All leaflets</a> <span>demo/patient/nl/default/a5</span> '
-            '<a href="/pdf/demo/patient/nl/default/a5">PDF</a><ul class="leaflets-preview-warnings">'
+            '<a href="/pdf/demo/patient/nl/default/a5">PDF</a> <a href="/pages/demo/patient/nl/default/a5">Pages</a>'
+            '<ul class="leaflets-preview-warnings">'
             "<li>content/demo/nl.md:2: warning: odd &lt;b&gt;text&lt;/b&gt; &amp; &#x27;quotes&#x27;</li></ul></nav>\n\n"
             "<p>text</p>") in page
 

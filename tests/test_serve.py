@@ -122,6 +122,19 @@ def test_pdf_link_builds_that_one_variant(server):
     assert get(server, "/pdf/nope/patient/nl/default/a4")[0] == 404
 
 
+def test_pages_show_the_pdf_pages_as_pictures(server):
+    """#17: an editor sees the real page breaks while writing, drawn from the built PDF."""
+    status, headers, body = get(server, "/pages/demo/patient/nl/default/a5")
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    import pikepdf
+    with pikepdf.open(server.root / "output/default/nl/demo-patient-a5.pdf") as pdf:
+        pages = len(pdf.pages)
+    assert page.count('<img src="data:image/png;base64,') == pages > 1
+    assert 'alt="Page 1 of demo/patient/nl/default/a5"' in page and 'href="/pdf/demo/patient/nl/default/a5"' in page
+    assert get(server, "/pages/nope/patient/nl/default/a5")[0] == 404
+
+
 def test_pdf_failure_is_reported_as_text(server):
     (server.root / "content/demo/nl.md").write_text(NO_ALT, encoding="utf-8")
     status, headers, body = get(server, "/pdf/demo/patient/nl/default/a4")

@@ -5,6 +5,7 @@
     /                      index: every leaflet × language × audience × brand × format
     /preview/<variant>     the variant's HTML (the print CSS, plus a paper look on screen)
     /pdf/<variant>         builds that one PDF into output/ (the normal build) and shows it
+    /pages/<variant>       the same PDF's pages as pictures, side by side: breaks as printed
     /files/<abs path>      fonts, logos and images the HTML refers to; only project and font-package files
     /events                Server-Sent Events: `change` whenever a watched file changes
 

@@ -37,6 +37,11 @@ def problems_page(variant: Variant, problems: list, version: int) -> str:
     return render_page("preview/problems.html.j2", version=version, variant=variant, problems=problems)
 
 
+def pdf_pages_page(variant: Variant, path: str, images: list[str], version: int) -> str:
+    """A variant's printed pages side by side (`images`: one PNG data: URL per page)."""
+    return render_page("preview/pdf-pages.html.j2", version=version, variant=variant, path=path, images=images)
+
+
 def not_found_page(path: str, version: int) -> str:
     return render_page("preview/not-found.html.j2", version=version, path=path)
 

@@ -7,6 +7,7 @@ renders from them; the lock is let go before anything is sent, so a slow browser
 """
 from __future__ import annotations
 
+import base64
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -22,8 +23,8 @@ from ..editorial import translation_problems
 from ..project import load_project
 from ..render import render
 from . import files
-from .pages import for_browser, index_page, not_found_page, problems_page
-from .urls import parse_variant
+from .pages import for_browser, index_page, not_found_page, pdf_pages_page, problems_page
+from .urls import parse_variant, variant_path
 
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -60,6 +61,8 @@ def answer(site: Site, path: str) -> Response:
         return preview(site, variant)
     if kind == "pdf":
         return pdf(site, variant)
+    if kind == "pages":
+        return pages(site, variant)
     return page(HTTPStatus.NOT_FOUND, not_found_page(path, site.version))
 
 
@@ -87,6 +90,12 @@ def preview(site: Site, variant: Variant) -> Response:
 def pdf(site: Site, variant: Variant) -> Response:
     with site.lock:
         return pdf_response(site.root, variant)
+
+
+def pages(site: Site, variant: Variant) -> Response:
+    version = site.version
+    with site.lock:
+        return pages_response(site.root, variant, version)
 
 
 def file(root: Path, requested: str) -> Response:
@@ -118,6 +127,35 @@ def preview_page(root: Path, variant: Variant, version: int) -> tuple[HTTPStatus
 
 def pdf_response(root: Path, variant: Variant) -> Response:
     """Build this one variant into the normal output folder; the PDF, or the problems as text."""
+    built = built_pdf(root, variant)
+    if isinstance(built, Response):
+        return built
+    return Response(HTTPStatus.OK, built.read_bytes(), "application/pdf",
+                    {"Content-Disposition": f'inline; filename="{built.name}"'})
+
+
+def pages_response(root: Path, variant: Variant, version: int) -> Response:
+    """The variant's real pages, as the PDF prints them (built as for /pdf/, then drawn by
+    PyMuPDF): page breaks, empty bands and the cover as a reader will see them."""
+    built = built_pdf(root, variant)
+    if isinstance(built, Response):
+        return built
+    return page(HTTPStatus.OK, pdf_pages_page(variant, variant_path(variant), page_images(built), version))
+
+
+def page_images(pdf: Path, dpi: int = 72) -> list[str]:
+    """Every page of a PDF as a PNG data: URL (72 dpi: one CSS pixel per point, sharp enough to
+    judge a page, about 60 KB each)."""
+    import pymupdf  # comes with pdfimpose; imported only when pages are asked for
+
+    with pymupdf.open(pdf) as document:
+        return ["data:image/png;base64," + base64.b64encode(p.get_pixmap(dpi=dpi).tobytes("png")).decode("ascii")
+                for p in document]
+
+
+def built_pdf(root: Path, variant: Variant) -> Path | Response:
+    """Build this one variant into the normal output folder: its PDF, or the problems as a text
+    response."""
     from ..pipeline import build  # WeasyPrint takes half a second to import: only when asked
 
     project, _ = load(root)
@@ -129,8 +167,7 @@ def pdf_response(root: Path, variant: Variant) -> Response:
         return text(HTTPStatus.INTERNAL_SERVER_ERROR, f"{variant}: error: build failed: {type(exc).__name__}: {exc}\n")
     pdf = project.root / "output" / variant.output_path
     if (variant in report.built or variant in report.skipped) and pdf.is_file():
-        return Response(HTTPStatus.OK, pdf.read_bytes(), "application/pdf",
-                        {"Content-Disposition": f'inline; filename="{pdf.name}"'})
+        return pdf
     errors = [p for p in report.problems if p.is_error]
     lines = [str(p) for p in (relevant(errors, variant) or errors)] or [f"{variant}: error: no PDF was made"]
     return text(HTTPStatus.INTERNAL_SERVER_ERROR, f"Could not build {variant}:\n\n" + "\n".join(lines) + "\n")

@@ -45,9 +45,10 @@ def variant_path(variant: Variant) -> str:
 
 
 def parse_variant(path: str) -> tuple[str, Variant] | None:
-    """`/preview/<variant>` or `/pdf/<variant>` as (kind, variant); None for any other path."""
+    """`/preview/<variant>`, `/pdf/<variant>` or `/pages/<variant>` as (kind, variant); None for
+    any other path."""
     kind, _, rest = path.lstrip("/").partition("/")
     ids = [unquote(part) for part in rest.strip("/").split("/")]
-    if kind in ("preview", "pdf") and len(ids) == 5 and all(ids):
+    if kind in ("preview", "pdf", "pages") and len(ids) == 5 and all(ids):
         return kind, Variant(*ids)
     return None

@@ -15,7 +15,8 @@ import time
 import pytest
 
 MODULES = ("leaflets.read", "leaflets.body", "leaflets.markup", "leaflets.render", "leaflets.boundary",
-           "leaflets.readability", "leaflets.schema", "leaflets.brand", "leaflets.errors", "leaflets.i18n")
+           "leaflets.readability", "leaflets.schema", "leaflets.brand", "leaflets.errors", "leaflets.i18n",
+           "leaflets.assets")  # assets: SVG lengths and font sizes
 PREFIXES = ("", "## ", "/// a | ", "<", "[", "[@a", "- [a](", "![", "{", "{:", "[x]{lang=", "> ", "a", "\n")
 RUN = " \t[]()<>#{}*_@|/!:=a1-.;\\\"'"
 RUN_LENGTH = 5_000

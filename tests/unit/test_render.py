@@ -89,7 +89,7 @@ def test_therapy_verdict_is_shown_in_words_not_only_colour(project):
 def test_block_headings_nest_below_their_section(project):
     html = html_for(project)
     assert '<h3 class="question-title">Mag ik sporten?</h3>' in html
-    assert re.search(r'<section class="therapy evidence-some" id="wandelen">\s*<h3>Wandelen</h3>', html)
+    assert re.search(r'<section class="therapy evidence-some box-\w+" id="wandelen">\s*<h3>Wandelen</h3>', html)
 
 
 def test_css_strings_cannot_break_out_of_the_stylesheet():
