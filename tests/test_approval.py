@@ -286,3 +286,39 @@ def test_a_drafts_colophon_names_its_version_and_approve_checks_it(project, caps
     assert approve(project, "content/demo/nl.md", "--text", version) == 0
     assert run(project, *SELECT) == 0
     assert "Conceptversie" not in text(project / PDF)
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_the_draft_mark_and_the_brands_line_never_overprint_and_stay_on_the_page(tmp_path, language):
+    # regression (review): the mark beside the brand's line squeezed it into a column that ran
+    # off the top of the page (A5) or printed over the mark (large print)
+    import pymupdf
+
+    from conftest import make_project
+    from leaflets.expand import Selection
+    from leaflets.pipeline import build
+
+    root = make_project(tmp_path / "p", leaflets=("demo", "other", "guide"), brands=("clinic",))
+    yml = root / "brands/clinic/brand.yml"
+    yml.write_text(yml.read_text().replace('footer: "Kliniek Proefstad · 010 123 45 67"',
+                                           'footer: "Kliniek Proefstad, afdeling neurologie · www.kliniek-proefstad.example · '
+                                           '010 123 45 67"'))
+    leaflet = "demo" if language == "nl" else "guide"
+    report = build(root, Selection(leaflets=(leaflet,), languages=(language,), brands=("clinic",),
+                                   formats=("a4", "a5", "large-print")), jobs=1)
+    assert report.ok, report.problems
+    mark = {"nl": "CONCEPT", "ar": "مسودة"}[language]
+    for pdf in sorted((root / "output/clinic").rglob("*.pdf")):
+        for page in pymupdf.open(pdf):
+            lines = [l for b in page.get_text("dict")["blocks"] for l in b.get("lines", [])
+                     if l["bbox"][1] < page.rect.height / 5]
+            top = [l for l in lines if any(mark in s["text"] or "Proefstad" in s["text"] or "kliniek" in s["text"]
+                                           for s in l["spans"])]
+            assert any(mark in s["text"] for l in top for s in l["spans"]), (pdf.name, page.number)
+            for line in top:
+                assert line["bbox"][1] >= -0.5, (pdf.name, page.number, line["bbox"])  # on the paper
+            for a, b in ((a, b) for i, a in enumerate(lines) for b in lines[i + 1:] if a in top or b in top):
+                side_by_side = min(a["bbox"][2], b["bbox"][2]) - max(a["bbox"][0], b["bbox"][0]) > 2
+                size = max(a["spans"][0]["size"], b["spans"][0]["size"])
+                assert not side_by_side or abs(a["spans"][0]["origin"][1] - b["spans"][0]["origin"][1]) >= 0.9 * size, \
+                    (pdf.name, page.number, a["bbox"], b["bbox"])
