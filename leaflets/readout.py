@@ -350,10 +350,15 @@ def _join(pieces: list[tuple[Piece, str]], splits: list[str], shown: bool = Fals
     """The pieces' text, with a space where the text goes to another line (or page)."""
     out = ""
     previous: Piece | None = None
+    pending = False  # a line break seen at an empty sequence: it still parts the words around it
     for piece, display in pieces:
         text = display if shown and display else piece.text
         new_line = previous is not None and (piece.page != previous.page or piece.first != previous.last
                                              or piece.first is None or previous.last is None)
+        if not text:  # e.g. an empty sequence that starts the next line before a last-word Span
+            pending, previous = pending or new_line, piece
+            continue
+        new_line, pending = new_line or pending, False
         # on one line, something between two sequences (a leader drawn as an artifact) also parts words
         apart = previous is not None and (piece.order is None or previous.order is None
                                           or piece.order != previous.order + 1)

@@ -96,3 +96,15 @@ def test_post_processing_reads_a_word_hyphenated_over_three_lines_whole():
     reading = read_out(out.getvalue())
     assert reading.items[-1].text == "mictie- of defecatieproblemen en spraakproblemen."
     assert reading.splits == []
+
+
+def test_an_empty_sequence_at_a_line_start_still_parts_the_words_around_it():
+    # regression (merge of #17): a paragraph's last word in its own Span, after an empty
+    # sequence that starts the next line, was read glued to the word before ("spierensamenwerken")
+    from leaflets.readout import Piece, _join
+
+    pieces = [(Piece("hoe goed uw spieren", 1, 951.6, 951.6, 52), ""), (Piece("", 1, 973.9, 973.9, 53), ""),
+              (Piece("samenwerken", 1, 973.9, 973.9, 54), ""), (Piece(".", 1, 973.9, 973.9, 55), "")]
+    assert _join(pieces, []) == "hoe goed uw spieren samenwerken."
+    same_line = [(Piece("samen", 1, 9.0, 9.0, 1), ""), (Piece("", 1, 9.0, 9.0, 2), ""), (Piece("werken", 1, 9.0, 9.0, 3), "")]
+    assert _join(same_line, []) == "samenwerken"  # an empty sequence on the same line parts nothing
