@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import Problem, SourceLocation
 from .model import Approval, Document, Leaflet, LeafletMeta
+from .write import atomic_write, sha256_file
 
 
 def digest(document: Document, meta: LeafletMeta) -> str:
@@ -26,15 +27,8 @@ def digest(document: Document, meta: LeafletMeta) -> str:
     shows (a new chart under the old file name is a new leaflet) and the sources."""
     sources = json.dumps([[s.key, s.title, s.publisher, s.year, s.authors, s.url, s.doi, s.pmid]
                           for s in meta.sources], ensure_ascii=False)
-    pictures = "\n".join(f"{p.name}:{_file_hash(p)}" for p in document.images)
+    pictures = "\n".join(f"{p.name}:{sha256_file(p) or 'missing'}" for p in document.images)
     return hashlib.sha256(f"{document.text_hash}\n{pictures}\n{sources}".encode()).hexdigest()[:12]
-
-
-def _file_hash(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
 
 
 @dataclass(frozen=True)
@@ -43,6 +37,7 @@ class Edition:
 
     approval: Approval | None  # the recorded approval, current or not
     approved: bool  # the recorded approval covers the text as it is now
+    text: str  # the digest of the text as it is now: a draft's "draft version"
 
     @property
     def status(self) -> str:
@@ -58,8 +53,8 @@ class Edition:
 
 
 def edition(leaflet: Leaflet, document: Document) -> Edition:
-    recorded = leaflet.meta.approval(document.language)
-    return Edition(recorded, recorded is not None and recorded.text == digest(document, leaflet.meta))
+    recorded, now = leaflet.meta.approval(document.language), digest(document, leaflet.meta)
+    return Edition(recorded, recorded is not None and recorded.text == now, now)
 
 
 def approval_problems(leaflet: Leaflet) -> list[Problem]:
@@ -121,7 +116,7 @@ def record(leaflet: Leaflet, document: Document, by: str, role: str, on: date) -
     schema before it replaces the file: anything but this one entry changed, and nothing is
     written."""
     approved = Approval(document.language, check_name("--by", by), check_name("--role", role), on,
-                        digest(document, leaflet.meta))
+                        edition(leaflet, document).text)
     path = leaflet.folder / "leaflet.yaml"
     data = path.read_bytes()
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
@@ -133,9 +128,7 @@ def record(leaflet: Leaflet, document: Document, by: str, role: str, on: date) -
     lines = _with_entry(lines, approved.language, entry, path)
     text = newline.join(lines)
     _same_but_for(path, data[len(bom):].decode("utf-8"), text, approved)
-    from .write import atomic_write  # the output store's writer: never a half-written leaflet.yaml
-
-    atomic_write(path, bom + text.encode("utf-8"))
+    atomic_write(path, bom + text.encode("utf-8"))  # the output store's writer: never a half-written file
     return approved
 
 

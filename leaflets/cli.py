@@ -306,7 +306,7 @@ def cmd_translated(args) -> int:
 
 
 def cmd_approve(args) -> int:
-    from .approval import ApprovalError, digest, record
+    from .approval import ApprovalError, edition, record
     from .project import load_project
 
     project, problems = load_project(args.project)
@@ -325,9 +325,9 @@ def cmd_approve(args) -> int:
             print(f"{path}: error: has errors (see above): only valid text can be approved", file=sys.stderr)
             failed += 1
             continue
-        if args.text and args.text != digest(document, leaflet.meta):
+        if args.text and args.text != (now := edition(leaflet, document).text):
             print(f"{path}: error: the text changed since draft version {args.text} was reviewed (now "
-                  f"{digest(document, leaflet.meta)}): have the new draft reviewed", file=sys.stderr)
+                  f"{now}): have the new draft reviewed", file=sys.stderr)
             failed += 1
             continue
         try:

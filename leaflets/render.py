@@ -16,7 +16,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .approval import digest, edition
+from .approval import edition
 from .assets import MM, figure_width_pt
 from .blocks import BLOCKS, source_keys
 from .boundary import AllowedRoots, sibling_href
@@ -348,7 +348,6 @@ def document_context(project: Project, variant: Variant, leaflet_files: dict[str
         dates={"published": long_date(leaflet.meta.published, variant.language),
                "review_by": long_date(leaflet.meta.review_by, variant.language)},
         edition=edition(leaflet, document),  # approved (the colophon names who) or a draft (marked on every page)
-        text_version=digest(document, leaflet.meta),  # a draft's colophon prints it: what `approve --text` checks
         approved_on=long_date(a.date, variant.language) if (a := leaflet.meta.approval(variant.language)) else "",
         direction=text_direction(variant.language), lang=variant.language,
         script_fonts=script_font_files(variant.language),
