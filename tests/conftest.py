@@ -14,6 +14,7 @@ import pikepdf
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by scripts/system-deps.sh
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -145,3 +146,17 @@ def arabic_words_extracted(path: Path, written: str) -> tuple[str, float]:
     words = re.findall(r"[\u0621-\u064a]+", text)  # letters only: marks and ligatures may be reordered
     known = set(re.findall(r"[\u0621-\u064a]+", re.sub(r"[\u064b-\u0652]", "", written)))
     return text, sum(w in known for w in words) / len(words)
+
+
+def require_browser(missing: list[str]) -> None:
+    """Skip a browser test for what is `missing` (plus Debian's chromium when it is); under CI a
+    missing browser is a failure, never a skip: `make test` must have installed it."""
+    import os
+
+    if not os.access(CHROMIUM, os.X_OK):
+        missing = [*missing, f"{CHROMIUM} is missing (bash scripts/system-deps.sh installs Debian's chromium)"]
+    if missing:
+        reason = "browser test needs " + "; ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI must install it)")
+        pytest.skip(reason)

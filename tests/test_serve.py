@@ -3,7 +3,6 @@ crashes, one-variant PDFs, and live reload in a real browser (Debian's chromium 
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import signal
 import subprocess
@@ -12,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_project
+from conftest import CHROMIUM, REPO, make_project, require_browser
 from leaflets.expand import Selection, expand
 from leaflets.project import load_project
 from leaflets.serve import start
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PREVIEW = "/preview/demo/patient/nl/default/a4"
 NO_ALT = "---\ntitle: X\n---\n## A\n\n![](images/circle.svg)\n"
@@ -187,13 +185,7 @@ def _playwright():
     except ImportError:
         missing.append("Playwright for Python is not installed (pip install -e '.[test]')")
         expect = sync_playwright = None
-    if not os.access(CHROMIUM, os.X_OK):
-        missing.append(f"{CHROMIUM} is missing (bash scripts/system-deps.sh installs Debian's chromium)")
-    if missing:
-        reason = "browser test needs " + "; ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason + " (CI must install it)")
-        pytest.skip(reason)
+    require_browser(missing)
     return sync_playwright, expect
 
 

@@ -8,18 +8,16 @@ folder and asks for nothing on the network. Under CI a missing browser or axe fa
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_project
+from conftest import CHROMIUM, REPO, make_project, require_browser
 from leaflets.expand import Selection
 from leaflets.pipeline import build
 from leaflets.project import load_project
 from leaflets.web import web_editions
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -38,13 +36,7 @@ def _browser_tools(api: str = "sync"):
     except ImportError as exc:
         missing.append(f"{exc.name} is not installed (pip install -e '.[test]')")
         Axe = playwright = None
-    if not os.access(CHROMIUM, os.X_OK):
-        missing.append(f"{CHROMIUM} is missing (bash scripts/system-deps.sh installs Debian's chromium)")
-    if missing:
-        reason = "browser test needs " + "; ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason + " (CI must install it)")
-        pytest.skip(reason)
+    require_browser(missing)
     return playwright, Axe
 
 
