@@ -13,7 +13,7 @@ FORMATS: dict[str, Format] = {
         Format("large-print", "A4", "large-print.css", "A4 large print: body 16 pt or more, no hyphenation",
                min_body_pt=16.0, words_per_page=200, short_footer=True, margins_mm=(18, 16, 24, 16)),
         Format("print", "A4", "print.css", "A4 for a print shop: 3 mm bleed and crop marks", bleed_mm=3.0, crop_marks=True,
-               marks_mm=9.0),
+               marks_mm=9.0, derived_from="a4"),
         Format("booklet", "A4 landscape", "a5.css", "the A5 leaflet imposed two-up on A4 sheets, to fold and staple",
                margins_mm=(14, 12, 17, 12), imposed_from="a5"),
     )

@@ -10,6 +10,25 @@ from .bundle import Resources
 from .limits import SECONDS_PER_PDF
 
 
+@dataclass(frozen=True)
+class PrintBoxes:
+    """What turns office pages into print-shop pages (`postprocess.bleed`); lengths in mm."""
+
+    bleed_mm: float
+    marks_mm: float  # paper beyond the bleed for the crop marks
+    band_rgb: str | None = None  # the first page's band colour, #rrggbb (None: no band)
+    band_bottom_mm: float = 0.0  # where the band ends, below the trim's top edge
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A variant made from this job's PDF instead of being laid out again (`Format.derived_from`):
+    the print-shop PDF is the A4 PDF with bleed, crop marks and the band into the bleed."""
+
+    variant_id: str
+    boxes: PrintBoxes
+
+
 @dataclass(frozen=True, kw_only=True)
 class Job:
     """Everything needed to make one PDF but the bytes of its files; no project access required."""
@@ -25,6 +44,12 @@ class Job:
     font_families: tuple[str, ...] = ()  # the brand's and script fonts: any other font in the PDF is an error
     seconds: float = SECONDS_PER_PDF  # past this the variant fails: hostile input must not hold a worker forever
     code: str = ""  # inputs.code_version() where the job was made: a worker with other code refuses it
+    derived: tuple[Derived, ...] = ()  # made from this PDF in the same worker, each verified on its own
+
+    @property
+    def for_print_shop(self) -> bool:
+        """This PDF, or one derived from it, goes to a print shop: its raster images are checked."""
+        return bool(self.bleed_mm) or bool(self.derived)
 
 
 @dataclass
@@ -34,3 +59,5 @@ class JobResult:
     pages: int = 0
     toc: bool = False
     messages: list[tuple[str, str]] = field(default_factory=list)  # (severity, message)
+    print_messages: list[tuple[str, str]] = field(default_factory=list)  # what a print shop would refuse
+    derived: list[JobResult] = field(default_factory=list)  # the results of the job's `derived` variants

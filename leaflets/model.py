@@ -188,12 +188,20 @@ PAGE_SIZES_MM = {"a5": (148, 210), "a4": (210, 297), "a3": (297, 420), "b5": (17
                  "ledger": (279.4, 431.8)}
 
 
+BAND_EDGE_MM = 5.0  # the first page's colour band: its top edge below the paper's top on office paper
+BAND_HEIGHT_MM = 5.0  # ... and its height there; in print it runs from the bleed edge to the same line
+
+
 @dataclass(frozen=True)
 class Format:
     """A paper format: one registry entry plus its stylesheet.
 
     A format with `imposed_from` is not typeset: it is made from that format's PDF (e.g. the
     booklet is the A5 PDF imposed two-up for folding) and is a print product, not tagged.
+    A format with `derived_from` is not typeset either: its pages are that format's pages on
+    larger paper (the print-shop PDF is the A4 layout plus bleed, crop marks and the band run
+    into the bleed, `postprocess.bleed`), tagged and verified like any other variant. Its
+    stylesheet must give the same layout, so a preview or a direct typesetting matches.
     """
 
     id: str
@@ -208,6 +216,19 @@ class Format:
     marks_mm: float = 0.0  # paper beyond the bleed for crop marks, so they never touch the bleed
     short_footer: bool = False  # only title and page number in the running footer
     imposed_from: str | None = None
+    derived_from: str | None = None
+
+    @property
+    def band_inset_mm(self) -> float:
+        """How far inside the paper edge the first page's colour band starts: office printers
+        leave about 5 mm at every edge unprinted; a print-shop format runs it into the bleed."""
+        return -self.bleed_mm if self.bleed_mm else BAND_EDGE_MM
+
+    @property
+    def band_bottom_mm(self) -> float:
+        """Where the band ends below the paper's top: the same line on every format, so the
+        print-shop PDF's band covers the A4 band it is derived from."""
+        return BAND_EDGE_MM + BAND_HEIGHT_MM
 
     @property
     def size_mm(self) -> tuple[float, float]:

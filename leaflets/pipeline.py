@@ -1,7 +1,7 @@
 """The build, top to bottom. This is the only code that knows the order of the stages.
 
     load (read + validate) → expand → plan (skip unchanged) → render (HTML, here)
-      → typeset → post-process → verify (worker processes) → write (atomic) → impose
+      → typeset → post-process → verify → derive → verify (worker processes) → write (atomic) → impose
       → web editions (render → check → write, here) → manifest, catalogue
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .errors import Problem, SourceLocation
 from .expand import Selection, expand
 from .inputs import InputHasher, code_version, imposition_key
 from .bundle import BlobStore, RefusedResource, Resources, collect
-from .jobs import Job, JobResult
+from .jobs import Derived, Job, JobResult, PrintBoxes
 from .limits import SECONDS_PER_VARIANT, STALL_SECONDS
 from .model import Project, Variant
 from .project import load_project
@@ -55,17 +55,19 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class Plan:
-    """What this build must do: typeset `stale`, impose `imposed`, leave `skipped` alone."""
+    """What this build must do: typeset `stale`, derive `derived` from the PDFs of some of
+    them in the same job, impose `imposed`, leave `skipped` alone."""
 
     keys: dict[Variant, str]
     stale: list[Variant]
     skipped: list[Variant]
     imposed: list[Variant]
+    derived: dict[Variant, tuple[Variant, ...]] = field(default_factory=dict)  # source → made from its PDF
 
     @cached_property
     def by_id(self) -> dict[str, Variant]:
-        """Stale variants by the id a JobResult carries."""
-        return {str(v): v for v in self.stale}
+        """Stale and derived variants by the id a JobResult carries."""
+        return {str(v): v for v in [*self.stale, *(d for made in self.derived.values() for d in made)]}
 
 
 def build(root: Path, selection: Selection = Selection(), jobs: int | Executor | None = None,
@@ -93,7 +95,7 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
         for variant, why in refused.items():
             report.fail(variant, why)
         blobs = BlobStore()  # the bytes of every file a job may read, shipped once per worker
-        pending = render_jobs(project, longest_first(project, plan.stale, store), blobs, report)  # render, here
+        pending = render_jobs(project, longest_first(project, plan.stale, store), plan, blobs, report)  # render, here
         for result in typeset_all(pending, len(plan.stale), jobs, blobs, progress):  # typeset → post-process → verify
             keep(project, store, plan, result, report)  # write: atomically, or keep the last good PDF
         for variant in plan.imposed:  # after typesetting: a booklet is made from its source PDF on disk
@@ -137,18 +139,29 @@ def release_refusals(project: Project, variants: list[Variant]) -> dict[Variant,
 
 
 def plan_build(project: Project, variants: list[Variant], store: OutputStore, force: bool) -> Plan:
-    """Skip what is up to date. Keys come from input files, so nothing is rendered to decide."""
+    """Skip what is up to date. Keys come from input files, so nothing is rendered to decide.
+
+    A format made from another format's PDF (the booklet imposed from A5, the print-shop PDF
+    derived from A4) needs that one, so it is typeset too. A derived variant is made in its
+    source's job: when it is out of date, its source is typeset again (same inputs, same bytes)."""
     imposed = [v for v in variants if project.format(v.format).imposed_from]
-    # An imposed format (booklet) is made from another format's PDF, so that one is typeset too.
-    typeset = sorted({v for v in variants if v not in imposed} | {imposition_source(project, v) for v in imposed})
+    derived = [v for v in variants if project.format(v.format).derived_from]
+    typeset = sorted({v for v in variants if v not in imposed and v not in derived}
+                     | {source_of(project, v) for v in imposed + derived})
     hasher = InputHasher(project)
-    keys = {v: hasher.key(v) for v in typeset}
-    stale = [v for v in typeset if force or not store.up_to_date(v, keys[v])]
-    return Plan(keys, stale, [v for v in typeset if v not in stale], imposed)
+    keys = {v: hasher.key(v) for v in typeset + derived}
+    stale_derived = [v for v in derived if force or not store.up_to_date(v, keys[v])]
+    needed = {source_of(project, v) for v in stale_derived}
+    stale = [v for v in typeset if force or v in needed or not store.up_to_date(v, keys[v])]
+    made_from = {source: tuple(v for v in stale_derived if source_of(project, v) == source) for source in needed}
+    skipped = [v for v in typeset if v not in stale] + [v for v in derived if v not in stale_derived]
+    return Plan(keys, stale, skipped, imposed, made_from)
 
 
-def imposition_source(project: Project, variant: Variant) -> Variant:
-    return replace(variant, format=project.format(variant.format).imposed_from)
+def source_of(project: Project, variant: Variant) -> Variant:
+    """The variant whose PDF an imposed or derived variant is made from."""
+    fmt = project.format(variant.format)
+    return replace(variant, format=fmt.imposed_from or fmt.derived_from)
 
 
 def longest_first(project: Project, variants: list[Variant], store: OutputStore) -> list[Variant]:
@@ -165,29 +178,34 @@ def longest_first(project: Project, variants: list[Variant], store: OutputStore)
 
 # ---------------------------------------------------------------- render (in this process)
 
-def render_jobs(project: Project, variants: list[Variant], blobs: BlobStore, report: BuildReport) -> Iterator[Job]:
+def render_jobs(project: Project, variants: list[Variant], plan: Plan, blobs: BlobStore,
+                report: BuildReport) -> Iterator[Job]:
     """One typesetting job per variant, rendered when the pool asks for it. A variant whose
-    rendering fails, runs past its deadline or names a file it may not read fails alone; the
-    others go on."""
+    rendering fails, runs past its deadline or names a file it may not read fails alone (with
+    the variants to be derived from it); the others go on."""
     for variant in variants:
+        derived = plan.derived.get(variant, ())
         try:
             with deadline(SECONDS_PER_VARIANT):  # never held across the yield: the consumer may typeset
-                job = make_job(project, variant, blobs)
+                job = make_job(project, variant, blobs, derived)
         except TooSlow as exc:
-            report.fail(variant, f"rendering {exc}")
-            continue
+            why = f"rendering {exc}"
         except RefusedResource as exc:
-            report.fail(variant, str(exc))
-            continue
+            why = str(exc)
         except (RecursionError, ValueError, KeyError, TypeError) as exc:
-            report.fail(variant, f"rendering failed: {type(exc).__name__}: {exc}")
+            why = f"rendering failed: {type(exc).__name__}: {exc}"
+        else:
+            yield job
             continue
-        yield job
+        report.fail(variant, why)
+        for made in derived:
+            report.fail(made, f"not made: its source {variant} failed")
 
 
-def make_job(project: Project, variant: Variant, blobs: BlobStore) -> Job:
+def make_job(project: Project, variant: Variant, blobs: BlobStore, derived: tuple[Variant, ...] = ()) -> Job:
     """Render the variant and bundle the files its page names (checked against the variant's
-    allowed places, stored in `blobs`): the job then runs on any machine."""
+    allowed places, stored in `blobs`): the job then runs on any machine. `derived`: variants
+    the worker makes from this PDF (`Format.derived_from`)."""
     rendered = render(project, variant)
     fmt = project.format(variant.format)
     files = collect(rendered.html, rendered.base_url, rendered.allowed, blobs).files
@@ -196,7 +214,16 @@ def make_job(project: Project, variant: Variant, blobs: BlobStore) -> Job:
     return Job(variant_id=str(variant), html=rendered.html, html_with_toc=rendered.html_with_toc,
                base_url=rendered.base_url, resources=Resources(tuple(sorted(set(files)))), code=code_version(),
                guess_toc=rendered.words > 4 * fmt.words_per_page, language=variant.language, bleed_mm=fmt.bleed_mm,
-               font_families=rendered.font_families)
+               font_families=rendered.font_families,
+               derived=tuple(Derived(str(d), print_boxes(project, d)) for d in derived))
+
+
+def print_boxes(project: Project, variant: Variant) -> PrintBoxes:
+    """How a derived print-shop variant's pages differ from its source's: bleed, crop marks, and
+    the first page's band in the brand's colour, run into the bleed (templates/page.css.j2)."""
+    fmt = project.format(variant.format)
+    return PrintBoxes(fmt.bleed_mm, fmt.marks_mm if fmt.crop_marks else 0.0, project.brand(variant.brand).primary,
+                      fmt.band_bottom_mm)
 
 
 # ---------------------------------------------------------------- typeset → post-process → verify (workers)
@@ -263,20 +290,29 @@ def _result(future, variant_id: str) -> JobResult:
 
 
 def _tell(progress: Progress | None, result: JobResult, done: int, total: int) -> None:
-    if progress:
-        progress(result.variant_id, done, total)
+    if progress:  # "faq/patient/nl/default/a4 + print": the PDFs derived in the same job
+        progress(" + ".join([result.variant_id, *(r.variant_id.rsplit("/", 1)[-1] for r in result.derived)]), done, total)
 
 
 # ---------------------------------------------------------------- write
 
-def keep(project: Project, store: OutputStore, plan: Plan, result: JobResult, report: BuildReport) -> None:
-    """Write a variant's PDF atomically, or record it as failed and leave the last good one."""
+def keep(project: Project, store: OutputStore, plan: Plan, result: JobResult, report: BuildReport,
+         source: Variant | None = None) -> None:
+    """Write a variant's PDF atomically, or record it as failed and leave the last good one;
+    then the same for each variant derived from it in the job."""
     variant = plan.by_id[result.variant_id]
     report.problems += [Problem(variant, message, severity) for severity, message in result.messages]
     if result.pdf is None or any(severity == "error" for severity, _ in result.messages):
         report.failed.append(variant)
-        return
-    write(project, store, Finished(variant, plan.keys[variant], result.pdf, result.pages), report)
+    else:
+        write(project, store, Finished(variant, plan.keys[variant], result.pdf, result.pages,
+                                       derived_from=source.output_path if source else None), report)
+    made = {r.variant_id: r for r in result.derived}
+    for derived in plan.derived.get(variant, ()):
+        if str(derived) in made:
+            keep(project, store, plan, made[str(derived)], report, source=variant)
+        else:  # the source failed, so nothing was derived from it
+            report.fail(derived, f"not made: its source {variant} failed")
 
 
 @dataclass(frozen=True)
@@ -288,6 +324,7 @@ class Finished:
     pdf: bytes
     pages: int
     imposed_from: str | None = None  # the booklet: the PDF it was imposed from
+    derived_from: str | None = None  # the print-shop PDF: the PDF whose pages it has
 
 
 def write(project: Project, store: OutputStore, made: Finished, report: BuildReport) -> None:
@@ -297,7 +334,7 @@ def write(project: Project, store: OutputStore, made: Finished, report: BuildRep
     document = leaflet.document(variant.language)
     entry = ManifestEntry(variant.output_path, variant.leaflet, variant.audience, variant.language, variant.brand,
                           variant.format, document.title, made.pages, sha256_bytes(made.pdf),
-                          edition(leaflet, document).status, made.imposed_from)
+                          edition(leaflet, document).status, made.imposed_from, made.derived_from)
     store.write(variant, made.key, made.pdf, entry)
     report.built.append(variant)
     report.pages += made.pages
@@ -307,7 +344,7 @@ def write(project: Project, store: OutputStore, made: Finished, report: BuildRep
 
 def impose(project: Project, store: OutputStore, variant: Variant, force: bool, report: BuildReport) -> None:
     """Make an imposed variant (the booklet) from its source PDF, when that one changed."""
-    source = imposition_source(project, variant)
+    source = source_of(project, variant)
     known = store.record(source)
     if source in report.failed or known is None:
         report.fail(variant, f"not imposed: its source {source} failed")

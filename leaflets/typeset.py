@@ -144,9 +144,10 @@ def _typeset(job: Job, fetcher: GuardedFetcher, collect: _Collect) -> JobResult:
     with structure_hints():
         pdf = document.write_pdf(pdf_identifier=identifier, **OPTIONS)
     messages = collect.records + [("error", r) for r in fetcher.refused]
-    if job.bleed_mm:  # a print-shop format: check the resolution of raster images
-        messages += [("warning", m) for m in low_resolution_images(document)]
-    return JobResult(job.variant_id, pdf, len(document.pages), use_toc, messages)
+    result = JobResult(job.variant_id, pdf, len(document.pages), use_toc, messages)
+    if job.for_print_shop:  # checked on the layout, so here: a derived print PDF has none of its own
+        result.print_messages = [("warning", m) for m in low_resolution_images(document)]
+    return result
 
 
 def _layout(job: Job, fetcher: GuardedFetcher):

@@ -1,6 +1,7 @@
 """What runs in a worker: typeset one variant, then verify the PDF bytes it produced.
 
-`run_job` (typeset → post-process → verify) is a plain function of a picklable `Job`, so a process pool, a thread pool or a
+`run_job` (typeset → post-process → verify, then derive → verify for each variant made from
+this PDF) is a plain function of a picklable `Job`, so a process pool, a thread pool or a
 distributed executor can all run it. `warm_up` is the process pool's initializer: it pays
 WeasyPrint's import and font-config cost once per worker instead of once per PDF.
 """
@@ -11,7 +12,8 @@ from collections.abc import Mapping
 
 from .deadline import TooSlow, deadline
 from .inputs import code_version
-from .postprocess import postprocess
+from .jobs import Derived
+from .postprocess import add_bleed, postprocess
 from .typeset import Job, JobResult, foreign_fonts, typeset
 from .verify import verify_pdf
 
@@ -48,9 +50,30 @@ def _stages(job: Job, blobs: Mapping[str, bytes] | None) -> JobResult:
         return result
     # Close WeasyPrint 70's tagging gaps (footer artifacts, one structure across pages, …).
     result.pdf = postprocess(result.pdf, job.language, job.bleed_mm * 72 / 25.4)
+    verify(result, job)
+    if job.bleed_mm:
+        result.messages += result.print_messages
+    if not any(severity == "error" for severity, _ in result.messages):
+        result.derived = [derive(result, made, job) for made in job.derived]
+    return result
+
+
+def derive(source: JobResult, made: Derived, job: Job) -> JobResult:
+    """A variant made from the source's PDF without a new layout (the print-shop PDF from the
+    A4 one), verified like any other; it shares the source's layout warnings."""
+    try:
+        pdf = add_bleed(source.pdf, made.boxes, made.variant_id)
+    except Exception as exc:  # this variant fails; its source stays good
+        return JobResult(made.variant_id, None, messages=[("error", f"deriving failed: {type(exc).__name__}: {exc}")])
+    result = JobResult(made.variant_id, pdf, toc=source.toc, messages=source.messages + source.print_messages)
+    verify(result, job)
+    return result
+
+
+def verify(result: JobResult, job: Job) -> None:
+    """Check the finished PDF (PDF/UA-1, reading order, fonts); its findings fail the variant."""
     facts, findings = verify_pdf(result.pdf)
     result.messages += [("error", str(f)) for f in findings]
     result.messages += [("error", m) for m in foreign_fonts(result.pdf, job.font_families)]
     if facts is not None:
         result.pages = facts.pages
-    return result

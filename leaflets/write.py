@@ -59,6 +59,7 @@ class ManifestEntry:
     sha256: str
     status: str  # "approved", or "draft": not approved, or changed since (`approval`)
     imposed_from: str | None = None  # for print products made from another PDF (the booklet)
+    derived_from: str | None = None  # the print-shop PDF: the same pages as this PDF, with bleed and marks
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}

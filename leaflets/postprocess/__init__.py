@@ -52,6 +52,7 @@ from io import BytesIO
 import pikepdf
 
 from .artifacts import margin_artifacts
+from .bleed import PrintBoxes, add_bleed, set_bleed_boxes
 from .content import PageContent
 from .errors import PostprocessError
 from .fonts import stable_font_programs
@@ -63,7 +64,7 @@ from .roles import assign_roles
 from .tree import drop_empty, read_tree
 from .write import write_tree
 
-__all__ = ["postprocess", "structure_hints", "PostprocessError"]
+__all__ = ["postprocess", "structure_hints", "PostprocessError", "PrintBoxes", "add_bleed"]
 
 
 def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
@@ -96,11 +97,3 @@ def postprocess(pdf: bytes, language: str, bleed_pt: float = 0.0) -> bytes:
         out = BytesIO()
         doc.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
-
-
-def set_bleed_boxes(doc: pikepdf.Pdf, bleed_pt: float) -> None:
-    for page in doc.pages:
-        if "/TrimBox" in page.obj:
-            x0, y0, x1, y1 = (float(v) for v in page.obj.TrimBox)
-            page.obj.BleedBox = pikepdf.Array([round(x0 - bleed_pt, 4), round(y0 - bleed_pt, 4),
-                                               round(x1 + bleed_pt, 4), round(y1 + bleed_pt, 4)])
