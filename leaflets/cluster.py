@@ -44,11 +44,12 @@ class DaskExecutor(Executor):
 
     def submit(self, fn, job, blobs: Mapping[str, bytes], /) -> Future:
         try:
-            for digest in blobs:
-                if digest not in self.scattered:
-                    # to every worker now, held until the build ends: a worker that dies takes no
-                    # file with it that the other jobs need
-                    self.scattered[digest] = self.client.scatter(blobs[digest], broadcast=True)
+            new = [digest for digest in blobs if digest not in self.scattered]
+            if new:
+                # to every worker now, in one round trip, held until the build ends: a worker
+                # that dies takes no file with it that the other jobs need
+                futures = self.client.scatter([blobs[digest] for digest in new], broadcast=True)
+                self.scattered.update(zip(new, futures))
             return self.pool.submit(fn, job, {d: self.scattered[d] for d in blobs})
         except (OSError, TimeoutError) as exc:  # no workers, or the scheduler went away
             raise SchedulerError(f"the Dask cluster cannot take jobs: {exc}") from exc
@@ -79,8 +80,21 @@ def dask_executor(scheduler: str) -> Iterator[DaskExecutor]:
             cluster.close()
         raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     try:
+        # Each worker imports WeasyPrint when it joins (now, or later), as the process pool's
+        # initializer does, not inside the first job it runs.
+        client.register_plugin(_warm_up_plugin(), name="leaflets-warm-up")
         yield DaskExecutor(client)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _warm_up_plugin():
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class WarmUp(WorkerPlugin):
+        def setup(self, worker):
+            import weasyprint  # noqa: F401  (imported for its side effect: a warm worker)
+
+    return WarmUp()
