@@ -159,7 +159,8 @@ def mark_translated(path: Path, source: Path) -> str:
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
     recorded = {title: h for title, _, h in sections(text)}
     values = {"source_hash": digest, "source_sections": recorded}
-    written = {"source_hash": digest, "source_sections": json.dumps(recorded, ensure_ascii=False)}  # JSON is YAML
+    # JSON is YAML; quoted, a digest of only digits stays text (unquoted, YAML reads it as a number)
+    written = {key: json.dumps(value, ensure_ascii=False) for key, value in values.items()}
 
     def edit(lines: list[str]) -> list[str]:
         for key, value in written.items():

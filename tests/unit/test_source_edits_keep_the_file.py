@@ -3,6 +3,8 @@
 comments stay, and a result the build would read differently is refused with the file untouched."""
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from leaflets.cli import main
@@ -72,3 +74,23 @@ def test_an_edit_the_schema_refuses_is_not_written(project):
     with pytest.raises(EditError, match="would not be valid"):
         edit_yaml(meta, lambda lines: lines + ["colour: red"], lambda old: {**old, "colour": "red"}, LeafletFile)
     assert meta.read_bytes() == before
+
+
+def test_a_source_version_of_only_digits_is_recorded_as_text(project):
+    # regression: `source_hash: 334007971261` unquoted is a YAML number, which the front matter
+    # schema refuses: about one source version in 280 made its translation fail every build
+    nl = project / "content/demo/nl.md"
+    text = nl.read_text()
+    for n in range(5000):  # a source whose digest is all digits (deterministic: the same n each run)
+        data = f"{text}\nRegel {n}.\n".encode()
+        if hashlib.sha256(data).hexdigest()[:12].isdigit():
+            break
+    nl.write_bytes(data)
+    assert translated(project) == 0
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    assert digest.isdigit()
+    assert f'source_hash: "{digest}"' in (project / "content/demo/en.md").read_text()
+    loaded, problems = load_project(project)
+    assert [str(p) for p in problems if p.is_error] == []
+    leaflet = loaded.leaflet("demo")
+    assert translation_state(leaflet, leaflet.document("en")) == "current"
