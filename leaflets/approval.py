@@ -19,7 +19,9 @@ from pathlib import Path
 
 from .errors import Problem, SourceLocation
 from .model import Approval, Document, Leaflet, LeafletMeta
-from .write import atomic_write, sha256_file
+from .schema import LeafletFile
+from .write import sha256_file
+from .yamledit import EditError, edit_yaml
 
 
 def digest(document: Document, meta: LeafletMeta) -> str:
@@ -112,23 +114,26 @@ def record(leaflet: Leaflet, document: Document, by: str, role: str, on: date) -
     """Write (or replace) this language's entry under `approvals:` in leaflet.yaml, one entry
     per line in YAML flow style, so a reviewer sees the whole sign-off at a glance and a diff
     shows exactly what changed. Everything else in the file stays byte for byte (comments, line
-    endings, a byte-order mark). The result is read back with the project's own reader and
-    schema before it replaces the file: anything but this one entry changed, and nothing is
+    endings, a byte-order mark). `yamledit` reads the result back with the project's own reader
+    and schema before it replaces the file: anything but this one entry changed, and nothing is
     written."""
     approved = Approval(document.language, check_name("--by", by), check_name("--role", role), on,
                         edition(leaflet, document).text)
     path = leaflet.folder / "leaflet.yaml"
-    data = path.read_bytes()
-    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    newline = "\r\n" if b"\r\n" in data else "\n"
-    lines = data[len(bom):].decode("utf-8").split(newline)
     entry = (f"  {approved.language}: {{by: {json.dumps(approved.by, ensure_ascii=False)}, "
              f"role: {json.dumps(approved.role, ensure_ascii=False)}, date: {on.isoformat()}, "
              f'text: "{approved.text}"}}')
-    lines = _with_entry(lines, approved.language, entry, path)
-    text = newline.join(lines)
-    _same_but_for(path, data[len(bom):].decode("utf-8"), text, approved)
-    atomic_write(path, bom + text.encode("utf-8"))  # the output store's writer: never a half-written file
+
+    def wanted(old: dict) -> dict:  # the old data, and this language's entry
+        return {**old, "approvals": {**dict(old.get("approvals") or {}), approved.language: {
+            "by": approved.by, "role": approved.role, "date": approved.date, "text": approved.text}}}
+
+    try:
+        edit_yaml(path, lambda lines: _with_entry(lines, approved.language, entry, path), wanted, LeafletFile,
+                  what="writing the approval",
+                  hint="write approvals one entry per line, or remove the key and run approve again")
+    except EditError as exc:
+        raise ApprovalError(str(exc)) from exc
     return approved
 
 
@@ -157,22 +162,3 @@ def _with_entry(lines: list[str], language: str, entry: str, path: Path) -> list
     else:
         lines.insert((entries[-1] if entries else start) + 1, entry)
     return lines
-
-
-def _same_but_for(path: Path, before: str, after: str, approved: Approval) -> None:
-    """Read the new text back as the build will: valid, and equal to the old but for the entry."""
-    from .read import load_yaml
-    from .schema import LeafletFile
-
-    old, _ = load_yaml(before, str(path))
-    new, problems = load_yaml(after, str(path))
-    if new is None or problems:
-        raise ApprovalError(f"{path}: the file would not read back ({problems[0] if problems else 'unreadable'}); "
-                            "nothing was written")
-    parsed = LeafletFile.model_validate(new.data)  # the old file was valid (approve checks first)
-    wanted = dict(old.data or {})
-    wanted["approvals"] = {**dict(wanted.get("approvals") or {}), approved.language: {
-        "by": approved.by, "role": approved.role, "date": approved.date, "text": approved.text}}
-    if new.data != wanted or parsed.approvals[approved.language].text != approved.text:
-        raise ApprovalError(f"{path}: writing the approval would change more than its own entry; nothing was "
-                            "written (write approvals one entry per line, or remove the key and run approve again)")

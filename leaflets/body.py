@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .assets import figure_width_pt, image_problem
 from .blocks import BLOCKS, ID_PATTERN, SOURCE_KEY_OPTIONS, BlockSpec
-from .boundary import inside, link_refusal, references
+from .boundary import LINKED, MISSING, OUTSIDE, TOO_LARGE, NamedFile, link_refusal, named_file, references
 from .errors import Problem, SourceLocation
 from .formats import FORMATS
 from .limits import MAX_HEADING_CHARS, MAX_IMAGE_BYTES, MAX_URL_CHARS
@@ -152,17 +152,12 @@ class BodyChecker:
             self.error(line, f"image '{src[:100]}' cannot be read: {getattr(exc, 'strerror', None) or exc}")
 
     def image_file(self, src: str, line: int) -> None:
-        target = self.folder / src.lstrip("/") if src.startswith("/") else self.folder / src
-        if src.startswith("/") or not inside(target, self.folder):
-            self.error(line, f"image '{src}' is outside the leaflet folder")
-        elif not target.is_file():
-            self.error(line, f"image '{src}' does not exist")
-        elif target.stat().st_nlink > 1:
-            self.error(line, f"image '{src}' {HARD_LINK}")
+        found = named_file(self.folder, src, MAX_IMAGE_BYTES)
+        target = found.path
+        if found.refused:
+            self.error(line, f"image '{src}' {_image_refusal(found)}")
         elif target.suffix.lower() not in IMAGE_TYPES:
             self.error(line, f"image '{src}' must be SVG, PNG or JPEG")
-        elif target.stat().st_size > MAX_IMAGE_BYTES:
-            self.error(line, f"image '{src}' is {target.stat().st_size // (1024 * 1024)} MiB (at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB)")
         elif why := image_problem(target):
             self.error(line, f"image '{src}' {why}")
         else:
@@ -277,6 +272,13 @@ class BodyChecker:
         for target, line in self.links:
             if target not in self.ids:
                 self.error(line, f"cross-reference '#{target}' points to no heading, category or question id in this file")
+
+
+def _image_refusal(found: NamedFile) -> str:
+    """How a leaflet's reader is told which rule of `boundary.named_file` a picture breaks."""
+    mib = 1024 * 1024
+    return {OUTSIDE: "is outside the leaflet folder", MISSING: "does not exist", LINKED: HARD_LINK,
+            TOO_LARGE: f"is {found.size // mib} MiB (at most {MAX_IMAGE_BYTES // mib} MiB)"}[found.refused]
 
 
 def _heading(line: str) -> tuple[int, str, str | None] | None:

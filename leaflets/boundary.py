@@ -11,6 +11,10 @@ text misses some of those routes. So the rules here are applied to HTML:
 - the worker's URL fetcher applies `resource_refusal` to everything WeasyPrint then fetches
   (stylesheets' `url()`, fonts, images inside SVG).
 
+Before any of that, `named_file` holds the rules every file a source names by path must meet
+(a leaflet's pictures, a brand's logo and font files): inside its folder, present, one name
+only, not too large. The callers word the refusal for their readers.
+
 The allowed places are fixed per variant (`AllowedRoots`), from the project layout and the
 validated brand; nothing in the content can widen them. Symbolic links are followed before a
 path is compared, so a link inside the project that points outside is refused like the target.
@@ -51,6 +55,37 @@ def inside(path: Path, root: Path | str) -> bool:
         return path.resolve().is_relative_to(Path(root).resolve())
     except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
         return False
+
+
+# ---------------------------------------------------------------- files a source names
+
+OUTSIDE, MISSING, LINKED, TOO_LARGE = "outside", "missing", "hard link", "too large"
+URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)  # https:, file:, data:, C: (a Windows drive)
+
+
+@dataclass(frozen=True)
+class NamedFile:
+    """A file a source names in its folder, and the rule it breaks ('' when it may be read)."""
+
+    path: Path  # folder / name, links not followed (a picture keeps the name it was given)
+    refused: str = ""  # "", OUTSIDE, MISSING, LINKED or TOO_LARGE
+    size: int = 0  # bytes, when it exists
+
+
+def named_file(folder: Path, name: str, limit: int) -> NamedFile:
+    """Check a path a source gives (brand.yml's logo, an image in the Markdown): a relative
+    path, inside `folder` once every symbolic link is followed; an existing regular file; with no
+    second name (a hard link passes every path check, wherever its other name is); at most
+    `limit` bytes. A name the system refuses (too long, a NUL byte) raises OSError or ValueError."""
+    target = folder / name
+    if URL_LIKE.match(name) or name.startswith("/") or not inside(target, folder):
+        return NamedFile(target, OUTSIDE)
+    if not target.is_file():
+        return NamedFile(target, MISSING)
+    info = target.stat()
+    if info.st_nlink > 1:
+        return NamedFile(target, LINKED, info.st_size)
+    return NamedFile(target, TOO_LARGE if info.st_size > limit else "", info.st_size)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .assets import font_problem, image_problem
-from .boundary import inside
+from .boundary import LINKED, MISSING, OUTSIDE, TOO_LARGE, named_file
 from .contrast import PAIRS, TEXT_CONTRAST, contrast, nearest_passing
 from .errors import Problem, SourceLocation, relative
 from .i18n import script_fonts
@@ -178,20 +178,17 @@ def _expand(hex_color: str) -> str:
 # ---------------------------------------------------------------- files: logo and fonts
 
 def _brand_file(folder: Path, relpath: str, what: str, limit: int) -> tuple[Path | None, str]:
-    """A file named in brand.yml: inside the brand folder (links followed), present, not too large."""
-    target = folder / relpath
-    if re.match(r"^[a-z][a-z0-9+.-]*:", relpath, re.I) or relpath.startswith("/") or not inside(target, folder):
-        return None, f"{what} '{relpath}' must be a file inside the brand folder"
+    """A file named in brand.yml, checked by `boundary.named_file`: (its real path, '') or
+    (None, why) in the words a brand's editor reads."""
     try:
-        if not target.is_file():
-            return None, f"{what} '{relpath}' not found in {folder.name}/"
-        if target.stat().st_nlink > 1:
-            return None, f"{what} '{relpath}' {HARD_LINK}"
-        if target.stat().st_size > limit:
-            return None, f"{what} '{relpath}' is {target.stat().st_size // 1024} KiB (at most {limit // 1024} KiB)"
-        return target.resolve(), ""
+        found = named_file(folder, relpath, limit)
+        if not found.refused:
+            return found.path.resolve(), ""
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte
         return None, f"{what} '{relpath[:100]}' cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    why = {OUTSIDE: "must be a file inside the brand folder", MISSING: f"not found in {folder.name}/",
+           LINKED: HARD_LINK, TOO_LARGE: f"is {found.size // 1024} KiB (at most {limit // 1024} KiB)"}
+    return None, f"{what} '{relpath}' {why[found.refused]}"
 
 
 def _check_logo(logo: Logo | None, folder: Path, located: Located) -> tuple[Path | None, list[Problem]]:

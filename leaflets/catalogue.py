@@ -1,8 +1,8 @@
 """output/index.html: a static catalogue of every built PDF with a first-page thumbnail, grouped
 by leaflet, language and audience, so a clinic can pick what to print without opening files one
-by one; each group links its web editions (one per brand) next to its PDFs. Written by every
-build from leaflets/templates/catalogue/; thumbnails are made once per PDF version (named by the
-PDF's sha256) and removed with it."""
+by one; each group links its web editions (one per brand) next to its PDFs, and a release's
+catalogue lists approved editions only. Written by every build from leaflets/templates/catalogue/;
+thumbnails are made once per PDF version (named by the PDF's sha256) and removed with it."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -18,8 +18,10 @@ THUMB_PX = 180  # the longer side of a thumbnail, as pdftoppm's -scale-to made t
 READERS = {"patient": "patients"}  # any other audience: healthcare professionals
 
 
-def write_catalogue(output: Path, entries: list[dict], brand_names: dict[str, str]) -> None:
-    """Make the missing thumbnails, drop those of PDFs that are gone, then write index.html."""
+def write_catalogue(output: Path, entries: list[dict], brand_names: dict[str, str], release: bool = False) -> None:
+    """Make the missing thumbnails, drop those of PDFs that are gone, then write index.html:
+    every PDF and web page in the output folder, or for a release only the approved ones
+    (`offered`). Thumbnails follow the files on disk, listed or not."""
     thumbs = output / THUMBS
     wanted = {e["sha256"]: output / e["path"] for e in entries if e["format"] != WEB}
     for sha, pdf in wanted.items():
@@ -28,7 +30,16 @@ def write_catalogue(output: Path, entries: list[dict], brand_names: dict[str, st
     for old in thumbs.glob("*.png") if thumbs.is_dir() else []:
         if old.stem not in wanted:
             old.unlink()  # thumbnails of PDFs that were rebuilt or removed
-    atomic_write(output / "index.html", render_catalogue(output, entries, brand_names).encode())
+    atomic_write(output / "index.html", render_catalogue(output, offered(entries, release), brand_names).encode())
+
+
+def offered(entries: list[dict], release: bool) -> list[dict]:
+    """What the catalogue lists. A clinic prints from it, so a release's catalogue offers approved
+    editions only: `--release` refuses drafts but never deletes what earlier builds wrote (the
+    output folder keeps a draft PDF, and the manifest says `draft` for it), and a draft beside
+    the approved editions, even marked, is one click from the printer. An ordinary build lists
+    everything, each draft marked as one. An entry without a status counts as a draft."""
+    return [e for e in entries if not release or e.get("status") == "approved"]
 
 
 def thumbnail(pdf: Path, target: Path) -> bool:

@@ -15,6 +15,8 @@ from .approval import approval_problems
 from .errors import Problem, SourceLocation
 from .model import Document, Leaflet, Project
 from .readability import FORMULAS, TARGET_SCORE, TARGET_WORDS, measure
+from .schema import FrontMatter
+from .yamledit import edit_yaml
 
 REVIEW_WARNING = timedelta(days=60)
 
@@ -151,18 +153,24 @@ def _readability(document: Document) -> list[Problem]:
 
 
 def mark_translated(path: Path, source: Path) -> str:
-    """Record in `path`'s front matter the hash of `source` and of each of its sections; returns
-    the hash."""
+    """Record in `path`'s front matter the hash of `source` and of each of its sections (a
+    line each, replaced in place or added at the end of the front matter); returns the hash."""
     text = source.read_text(encoding="utf-8")
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
-    recorded = json.dumps({title: h for title, _, h in sections(text)}, ensure_ascii=False)  # JSON is YAML
-    lines = path.read_text(encoding="utf-8").split("\n")
-    for key, value in (("source_hash", digest), ("source_sections", recorded)):
-        end = lines.index("---", 1)
-        at = next((i for i in range(1, end) if re.match(rf"^{key}\s*:", lines[i])), None)
-        if at is None:
-            lines.insert(end, f"{key}: {value}")
-        else:
-            lines[at] = f"{key}: {value}"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    recorded = {title: h for title, _, h in sections(text)}
+    values = {"source_hash": digest, "source_sections": recorded}
+    # JSON is YAML; quoted, a digest of only digits stays text (unquoted, YAML reads it as a number)
+    written = {key: json.dumps(value, ensure_ascii=False) for key, value in values.items()}
+
+    def edit(lines: list[str]) -> list[str]:
+        for key, value in written.items():
+            at = next((i for i, line in enumerate(lines) if re.match(rf"^{key}\s*:", line)), None)
+            if at is None:
+                lines.append(f"{key}: {value}")
+            else:
+                lines[at] = f"{key}: {value}"
+        return lines
+
+    edit_yaml(path, edit, lambda old: {**old, **values}, FrontMatter, front_matter=True,
+              what="recording the translation")
     return digest
