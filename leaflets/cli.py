@@ -291,6 +291,7 @@ def cmd_read(args) -> int:
 def cmd_translated(args) -> int:
     from .editorial import mark_translated
     from .project import load_project
+    from .yamledit import EditError
 
     project, _ = load_project(args.project)
     failed = 0
@@ -300,7 +301,12 @@ def cmd_translated(args) -> int:
             print(f"{path}: error: not a translation file of a known leaflet", file=sys.stderr)
             failed += 1
             continue
-        digest = mark_translated(path, leaflet.folder / f"{leaflet.meta.source_language}.md")
+        try:
+            digest = mark_translated(path, leaflet.folder / f"{leaflet.meta.source_language}.md")
+        except EditError as exc:  # a layout the line editor will not touch: the file is unchanged
+            print(f"{path}: error: {str(exc).removeprefix(f'{path}: ')}", file=sys.stderr)
+            failed += 1
+            continue
         print(f"{path}: now follows {leaflet.meta.source_language}.md version {digest}")
     return 1 if failed else 0
 

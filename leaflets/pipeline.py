@@ -102,7 +102,7 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
             impose(project, store, variant, force, report)
         build_web(project, store, pages, force, report)  # after the PDFs, which each page links to
         entries = store.save()  # the cache and manifest.json
-        write_catalogue(store.folder, entries, {b.id: b.name for b in project.brands})
+        write_catalogue(store.folder, entries, {b.id: b.name for b in project.brands}, release=release)
     report.built.sort()
     report.failed.sort()
     report.seconds = time.perf_counter() - started

@@ -212,3 +212,13 @@ def test_a_build_of_one_brand_shows_no_warnings_about_other_brands(project, caps
     assert "brands/other" not in capsys.readouterr().err
     assert run(project, "--brand", "other", "--leaflet", "other", "--format", "a4", "-q", "-j", "1") == 0
     assert "brands/other/brand.yml:" in capsys.readouterr().err
+
+
+def test_translated_says_which_file_it_will_not_edit_and_exits_non_zero_without_a_traceback(project, capsys):
+    en = project / "content/demo/en.md"
+    en.write_text(en.read_text().replace("keywords:", "source_sections:\n  Eerste deel: 0123abcd\nkeywords:", 1))
+    before = en.read_bytes()
+    assert run(project, "translated", str(en)) == 1
+    err = capsys.readouterr().err
+    assert f"{en}: error: recording the translation would not read back" in err and "Traceback" not in err
+    assert en.read_bytes() == before
