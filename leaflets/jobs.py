@@ -61,3 +61,4 @@ class JobResult:
     messages: list[tuple[str, str]] = field(default_factory=list)  # (severity, message)
     print_messages: list[tuple[str, str]] = field(default_factory=list)  # what a print shop would refuse
     derived: list[JobResult] = field(default_factory=list)  # the results of the job's `derived` variants
+    seconds: float = 0.0  # how long the job ran in its worker (derived results: 0, counted in their source's)

@@ -43,6 +43,7 @@ class BuildReport:
     drafts: list[str] = field(default_factory=list)  # editions (leaflet/language) built with a draft mark
     pages: int = 0
     seconds: float = 0.0
+    job_seconds: float = 0.0  # the typesetting jobs' own time in their workers, summed
 
     @property
     def ok(self) -> bool:
@@ -97,6 +98,7 @@ def build(root: Path, selection: Selection = Selection(), jobs: int | Executor |
         blobs = BlobStore()  # the bytes of every file a job may read, shipped once per worker
         pending = render_jobs(project, longest_first(project, plan.stale, store), plan, blobs, report)  # render, here
         for result in typeset_all(pending, len(plan.stale), jobs, blobs, progress):  # typeset → post-process → verify
+            report.job_seconds += result.seconds
             keep(project, store, plan, result, report)  # write: atomically, or keep the last good PDF
         for variant in plan.imposed:  # after typesetting: a booklet is made from its source PDF on disk
             impose(project, store, variant, force, report)

@@ -8,6 +8,7 @@ WeasyPrint's import and font-config cost once per worker instead of once per PDF
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Mapping
 
 from .deadline import TooSlow, deadline
@@ -30,7 +31,15 @@ def run_job(job: Job, blobs: Mapping[str, bytes] | None = None) -> JobResult:
     """typeset → post-process → verify, within the job's time limit (in a process pool's worker,
     whose main thread runs the job; in a thread pool or a Dask worker's task thread the limit
     cannot apply and the size limits alone hold). `blobs`: the bytes of the job's files by
-    sha256 (`bundle`); the job reads nothing else."""
+    sha256 (`bundle`); the job reads nothing else. The result says how long the job took here,
+    so the build can tell its own time from what carrying jobs to workers costs."""
+    started = time.perf_counter()
+    result = _run(job, blobs)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(job: Job, blobs: Mapping[str, bytes] | None) -> JobResult:
     if job.code and job.code != code_version():  # a cluster worker on another commit or library version
         return JobResult(job.variant_id, None, messages=[("error", "this worker runs other leaflets code or libraries "
                                                                    "than the build: install the same commit on every "
