@@ -77,6 +77,9 @@ class BlobStore:
         if key not in self._known:
             data = real.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
+            # One copy per process: a job run here, or shipped to Dask, reads these same bytes
+            # through `LocalBlobs` instead of reading the file a second time.
+            data = _READ.setdefault(digest, data)
             self._bytes[digest], self._paths[digest], self._known[key] = data, real, digest
         return self._known[key]
 

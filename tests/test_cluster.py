@@ -132,3 +132,12 @@ def test_a_worker_running_other_code_refuses_the_job(project):
     result = run_job(job, store)
     assert result.pdf is None
     assert "runs other leaflets code or libraries than the build" in result.messages[0][1]
+
+
+def test_this_process_holds_one_copy_of_each_file_a_job_reads(project):
+    # a job run here, or shipped to Dask, is handed the bytes the BlobStore read, not a second read
+    loaded, _ = load_project(project)
+    store = BlobStore()
+    job = make_job(loaded, Variant("demo", "patient", "nl", "default", "a4"), store)
+    shipped = store.local(job.resources.digests)
+    assert job.resources.digests and all(shipped[d] is store[d] for d in job.resources.digests)
