@@ -135,7 +135,7 @@ def _resolve_colors(colors: Colors, located: Located) -> tuple[dict[str, str], l
     for name in ("foreground", "background", "primary", "light"):
         value = getattr(colors, name)
         value = colors.palette.get(value, value)
-        if not HEX.match(value):
+        if not HEX.fullmatch(value):
             problems.append(Problem(_defined_at(colors, name, located), f"color.{name} '{value}' is not a #rrggbb "
                                     f"colour or palette name (palette: {', '.join(colors.palette) or 'empty'})"))
         else:

@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="paper format, e.g. a4; 'web' for the web editions (one HTML page per leaflet, audience, "
                            "language and brand)")
     build.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                       help="PDFs made at the same time (default: %(default)s, one per processor core)")
+                       help="typesetting jobs at the same time: one PDF each, plus a print-shop PDF derived from an A4 one "
+                            "(default: %(default)s, one per processor core)")
     build.add_argument("--output", "-o", type=Path, default=None, metavar="DIR",
                        help="where PDFs, manifest.json and the build cache go (default: output/ in the project)")
     build.add_argument("--scheduler", type=_scheduler, default=None, metavar="ADDRESS",

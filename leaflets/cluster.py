@@ -86,7 +86,11 @@ def dask_executor(scheduler: str) -> Iterator[DaskExecutor]:
     try:
         # Each worker imports WeasyPrint when it joins (now, or later), as the process pool's
         # initializer does, not inside the first job it runs.
-        client.register_plugin(_warm_up_plugin(), name="leaflets-warm-up")
+        try:
+            client.register_plugin(_warm_up_plugin(), name="leaflets-warm-up")
+        except Exception as exc:  # a worker without WeasyPrint (or its libraries) can make no PDF
+            raise SchedulerError(f"a Dask worker cannot import WeasyPrint ({type(exc).__name__}: {exc}): install "
+                                 "leaflets and scripts/system-deps.sh on every worker") from exc
         yield DaskExecutor(client)
     finally:
         client.close()

@@ -4,6 +4,7 @@ every file it may read by content (`bundle.Resources`); the bytes travel beside 
 worker (`bundle`), so a job runs the same on a machine without the project."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .bundle import Resources
@@ -19,6 +20,13 @@ class PrintBoxes:
     band_rgb: str | None = None  # the first page's band colour, #rrggbb (None: no band)
     band_bottom_mm: float = 0.0  # where the band ends, below the trim's top edge
 
+    def __post_init__(self):
+        # the marks are drawn in the outer half of the paper beyond the trim: outside the bleed
+        if self.marks_mm and self.marks_mm < self.bleed_mm:
+            raise ValueError(f"crop marks need at least the bleed ({self.bleed_mm} mm) beyond it")
+        if self.band_rgb is not None and not re.fullmatch(r"#[0-9a-f]{6}", self.band_rgb):
+            raise ValueError(f"band colour {self.band_rgb!r} is not #rrggbb")
+
 
 @dataclass(frozen=True)
 class Derived:
@@ -27,6 +35,8 @@ class Derived:
 
     variant_id: str
     boxes: PrintBoxes
+    # Links to other leaflets' PDFs name the same format's file: ("-a4.pdf", "-print.pdf")
+    sibling_suffixes: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

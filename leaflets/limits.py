@@ -22,9 +22,10 @@ MAX_QUOTE_DEPTH = 4  # '>' markers at the start of a line: nested quotes (real f
 SECONDS_PER_FILE = 5.0  # reading and checking one file; real files take under 0.2 s
 SECONDS_PER_VARIANT = 10.0  # rendering one variant's HTML; real ones take under 0.2 s
 SECONDS_PER_PDF = 120.0  # typesetting, post-processing and verifying one PDF; the longest real one takes ~15 s
+SECONDS_PER_DERIVED = 30.0  # deriving and verifying a PDF from another (print from A4); real ones take under 1 s
 # No job finished for this long: the ones still out are given up (failed). The per-job deadline
 # needs a process's main thread; a Dask worker runs jobs in threads, so this is what bounds them.
-STALL_SECONDS = SECONDS_PER_PDF + 60
+STALL_SECONDS = SECONDS_PER_PDF + SECONDS_PER_DERIVED + 60
 MAX_URL_CHARS = 1000  # a link (it may become a QR code, which holds at most ~2,300 characters)
 MAX_SVG_ELEMENTS = 5_000  # elements an SVG picture draws, <use> copies counted (a detailed chart: ~1,000)
 MAX_SVG_DEPTH = 64  # nesting of SVG elements; the typesetter draws them recursively

@@ -148,12 +148,13 @@ def plan_build(project: Project, variants: list[Variant], store: OutputStore, fo
     source's job: when it is out of date, its source is typeset again (same inputs, same bytes)."""
     imposed = [v for v in variants if project.format(v.format).imposed_from]
     derived = [v for v in variants if project.format(v.format).derived_from]
-    typeset = sorted({v for v in variants if v not in imposed and v not in derived}
-                     | {source_of(project, v) for v in imposed + derived})
     hasher = InputHasher(project)
-    keys = {v: hasher.key(v) for v in typeset + derived}
+    keys = {v: hasher.key(v) for v in derived}
     stale_derived = [v for v in derived if force or not store.up_to_date(v, keys[v])]
-    needed = {source_of(project, v) for v in stale_derived}
+    needed = {source_of(project, v) for v in stale_derived}  # an up-to-date derived PDF needs no source
+    typeset = sorted({v for v in variants if v not in imposed and v not in derived}
+                     | {source_of(project, v) for v in imposed} | needed)
+    keys |= {v: hasher.key(v) for v in typeset}
     stale = [v for v in typeset if force or v in needed or not store.up_to_date(v, keys[v])]
     made_from = {source: tuple(v for v in stale_derived if source_of(project, v) == source) for source in needed}
     skipped = [v for v in typeset if v not in stale] + [v for v in derived if v not in stale_derived]
@@ -217,7 +218,8 @@ def make_job(project: Project, variant: Variant, blobs: BlobStore, derived: tupl
                base_url=rendered.base_url, resources=Resources(tuple(sorted(set(files)))), code=code_version(),
                guess_toc=rendered.words > 4 * fmt.words_per_page, language=variant.language, bleed_mm=fmt.bleed_mm,
                font_families=rendered.font_families,
-               derived=tuple(Derived(str(d), print_boxes(project, d)) for d in derived))
+               derived=tuple(Derived(str(d), print_boxes(project, d), (f"-{variant.format}.pdf", f"-{d.format}.pdf"))
+                             for d in derived))
 
 
 def print_boxes(project: Project, variant: Variant) -> PrintBoxes:

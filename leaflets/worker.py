@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 
 from .deadline import TooSlow, deadline
+from .limits import SECONDS_PER_DERIVED
 from .inputs import code_version
 from .jobs import Derived
 from .postprocess import add_bleed, postprocess
@@ -46,11 +47,14 @@ def _run(job: Job, blobs: Mapping[str, bytes] | None) -> JobResult:
                                                                    "worker (the cache would keep its PDFs as current)")])
     try:
         with deadline(job.seconds):
-            return _stages(job, blobs)
+            result = _stages(job, blobs)
     except TooSlow as exc:
         return JobResult(job.variant_id, None, messages=[("error", f"typesetting {exc}: simplify the content")])
     except Exception as exc:  # a crash must fail this variant, not the whole build
         return JobResult(job.variant_id, None, messages=[("error", f"typesetting failed: {type(exc).__name__}: {exc}")])
+    if result.pdf is not None and not any(severity == "error" for severity, _ in result.messages):
+        result.derived = [derive(result, made, job) for made in job.derived]
+    return result
 
 
 def _stages(job: Job, blobs: Mapping[str, bytes] | None) -> JobResult:
@@ -62,21 +66,24 @@ def _stages(job: Job, blobs: Mapping[str, bytes] | None) -> JobResult:
     verify(result, job)
     if job.bleed_mm:
         result.messages += result.print_messages
-    if not any(severity == "error" for severity, _ in result.messages):
-        result.derived = [derive(result, made, job) for made in job.derived]
     return result
 
 
 def derive(source: JobResult, made: Derived, job: Job) -> JobResult:
     """A variant made from the source's PDF without a new layout (the print-shop PDF from the
-    A4 one), verified like any other; it shares the source's layout warnings."""
+    A4 one), verified like any other; it shares the source's layout warnings. Its own time
+    limit, outside the source's: whatever goes wrong here fails this variant, not the source."""
     try:
-        pdf = add_bleed(source.pdf, made.boxes, made.variant_id)
-    except Exception as exc:  # this variant fails; its source stays good
-        return JobResult(made.variant_id, None, messages=[("error", f"deriving failed: {type(exc).__name__}: {exc}")])
-    result = JobResult(made.variant_id, pdf, toc=source.toc, messages=source.messages + source.print_messages)
-    verify(result, job)
-    return result
+        with deadline(SECONDS_PER_DERIVED):
+            pdf = add_bleed(source.pdf, made.boxes, made.variant_id, made.sibling_suffixes)
+            result = JobResult(made.variant_id, pdf, toc=source.toc, messages=source.messages + source.print_messages)
+            verify(result, job)
+            return result
+    except TooSlow as exc:
+        why = f"deriving {exc}"
+    except Exception as exc:
+        why = f"deriving failed: {type(exc).__name__}: {exc}"
+    return JobResult(made.variant_id, None, messages=[("error", why)])
 
 
 def verify(result: JobResult, job: Job) -> None:

@@ -141,3 +141,19 @@ def test_this_process_holds_one_copy_of_each_file_a_job_reads(project):
     job = make_job(loaded, Variant("demo", "patient", "nl", "default", "a4"), store)
     shipped = store.local(job.resources.digests)
     assert job.resources.digests and all(shipped[d] is store[d] for d in job.resources.digests)
+
+
+def test_a_cluster_whose_workers_cannot_import_weasyprint_is_a_scheduler_error(monkeypatch):
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    from leaflets import cluster
+
+    def missing():
+        class NoWeasyPrint(WorkerPlugin):
+            def setup(self, worker):
+                import weasyprint_is_not_installed_here  # noqa: F401
+        return NoWeasyPrint()
+    monkeypatch.setattr(cluster, "_warm_up_plugin", missing)
+    with pytest.raises(cluster.SchedulerError, match="a Dask worker cannot import WeasyPrint .*ModuleNotFoundError"):
+        with dask_executor("local:1"):
+            pass

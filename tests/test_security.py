@@ -176,6 +176,14 @@ def test_colour_value_cannot_smuggle_css(tmp_path):
                         "is not a #rrggbb colour or palette name (palette: ink, paper, blue, mist)"]
 
 
+@pytest.mark.parametrize("value", ["#1f4e79\\n", "#abc\\n", "#1f4e79\\n\\n", " #1f4e79", "#1f4e79 "])
+def test_a_colour_with_a_line_break_or_space_around_it_is_refused_not_half_read(tmp_path, value):
+    # "$" also matches before a final line break: "#abc\n" was taken for a colour, then not expanded
+    yml = BRAND.replace('    blue: "#1f4e79"', f'    blue: "{value}"')
+    problems = brand_problems(tmp_path, yml, {"logo.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    assert len(problems) == 1 and "color.primary" in problems[0] and "is not a #rrggbb colour" in problems[0]
+
+
 def test_brand_footer_cannot_inject_css_that_loads_files(tmp_path):
     evil = '"; } @import url(file:///etc/passwd); @page { @top-left { content: url(file:///etc/hostname) } } x { y: "'
     yml = BRAND.replace("leaflets:\n", "leaflets:\n  footer: '" + evil.replace("'", "''") + "'\n")

@@ -50,6 +50,12 @@ def pages(pdf: Path, folder: Path, prefix: str) -> list[Image.Image]:
     return [Image.open(p).convert("RGB") for p in sorted(folder.glob(f"{prefix}-*.png"))]
 
 
+def links(pdf: pikepdf.Pdf) -> list[str]:
+    """Every link annotation: where it is and where it goes (a leaflet link names a sibling PDF)."""
+    return [f"{page}: {[round(float(v)) for v in a.Rect]} {a.get('/A', a.get('/Dest'))!r}"
+            for page, p in enumerate(pdf.pages) for a in p.obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+
+
 def boxes(pdf: pikepdf.Pdf, index: int = 0) -> dict[str, list[float]]:
     return {k: [round(float(v), 2) for v in pdf.pages[index].obj[k]] for k in ("/MediaBox", "/TrimBox", "/BleedBox")}
 
@@ -64,6 +70,9 @@ def test_the_derived_print_pdf_looks_like_typesetting_the_print_format_directly(
     with pikepdf.open(derived) as a, pikepdf.open(direct) as b:
         assert len(a.pages) == len(b.pages) > 1
         assert all(boxes(a, i) == boxes(b, i) for i in range(len(a.pages)))
+        assert links(a) == links(b)
+        if language == "nl":  # the fixture's other leaflet is in Dutch only: a sibling link
+            assert any("other-patient-print.pdf" in link for link in links(a))
         media, bleed = boxes(a)["/MediaBox"], boxes(a)["/BleedBox"]
     scale = DPI / 72
     inside = tuple(round(v * scale) for v in (bleed[0] - media[0] + 1, media[3] - bleed[3] + 1,
@@ -142,10 +151,27 @@ def test_when_the_a4_layout_fails_the_print_pdf_fails_with_it_and_the_last_good_
     assert shop.read_bytes() == good
 
 
-def test_when_deriving_fails_only_the_print_pdf_fails(project, monkeypatch):
-    def broken(pdf, boxes, identifier):
-        raise pikepdf.PdfError("broken on purpose")
+@pytest.mark.parametrize("broken", [
+    lambda *args: (_ for _ in ()).throw(pikepdf.PdfError("broken on purpose")),  # raises
+    lambda *args: b"%PDF-1.7 broken on purpose",  # returns what the verifier cannot open
+])
+def test_when_deriving_fails_only_the_print_pdf_fails(project, monkeypatch, broken):
     monkeypatch.setattr(worker, "add_bleed", broken)
     report = build(project, replace(SMALL, formats=("a4", "print")), jobs=1)
     assert [v.format for v in report.failed] == ["print"] and [v.format for v in report.built] == ["a4"]
-    assert any("deriving failed: PdfError: broken on purpose" in p.message for p in report.problems)
+    assert any(p.message.startswith("deriving failed: PdfError") for p in report.problems), report.problems
+
+
+def test_an_up_to_date_print_pdf_needs_no_a4_layout_even_when_the_a4_pdf_is_gone(project):
+    assert build(project, replace(SMALL, formats=("a4", "print")), jobs=1).ok
+    (project / "output/default/nl/demo-patient-a4.pdf").unlink()
+    report = build(project, replace(SMALL, formats=("print",)), jobs=1)
+    assert report.built == [] and [v.format for v in report.skipped] == ["print"]
+
+
+def test_crop_marks_never_reach_into_the_bleed():
+    from leaflets.jobs import PrintBoxes
+    with pytest.raises(ValueError, match="crop marks need at least the bleed"):
+        PrintBoxes(bleed_mm=3.0, marks_mm=2.0)
+    with pytest.raises(ValueError, match="is not #rrggbb"):
+        PrintBoxes(bleed_mm=3.0, marks_mm=9.0, band_rgb="#abc")
