@@ -103,6 +103,7 @@ def _warm_up_plugin():
 
     class WarmUp(WorkerPlugin):
         def setup(self, worker):
-            import weasyprint  # noqa: F401  (imported for its side effect: a warm worker)
+            from leaflets.worker import warm_worker
+            warm_worker()
 
     return WarmUp()

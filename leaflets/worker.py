@@ -25,7 +25,21 @@ def warm_up() -> None:
     # line, temporary files removed, exit 130) and ends the pool; a worker printing its own
     # KeyboardInterrupt traceback would bury that line.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_worker()
+
+
+def warm_worker() -> None:
+    """Import WeasyPrint, then set the garbage collector for layout work: a worker's modules (and
+    a Dask worker's own machinery) are frozen out of every later collection, and the youngest
+    generation is collected after 10,000 new objects instead of 700. WeasyPrint makes millions
+    of short-lived objects: collections took 7–10 % of a job (1,770 per 8 jobs), 3 % after this."""
+    import gc
+
     import weasyprint  # noqa: F401  (imported for its side effect: a warm worker)
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def run_job(job: Job, blobs: Mapping[str, bytes] | None = None) -> JobResult:
