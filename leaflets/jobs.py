@@ -35,8 +35,9 @@ class Derived:
 
     variant_id: str
     boxes: PrintBoxes
-    # Links to other leaflets' PDFs name the same format's file: ("-a4.pdf", "-print.pdf")
-    sibling_suffixes: tuple[str, str] | None = None
+    # Links to other leaflets' PDFs name this variant's own sibling files (`expand.sibling_files`):
+    # (the source's file name, this variant's), e.g. ("faq-patient-a4.pdf", "faq-patient-print.pdf")
+    sibling_names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,7 +19,7 @@ from .catalogue import write_catalogue
 from .deadline import TooSlow, deadline
 from .editorial import translation_problems
 from .errors import Problem, SourceLocation
-from .expand import Selection, expand
+from .expand import Selection, expand, sibling_files
 from .inputs import InputHasher, code_version, imposition_key
 from .bundle import BlobStore, RefusedResource, Resources, collect
 from .jobs import Derived, Job, JobResult, PrintBoxes
@@ -218,8 +218,15 @@ def make_job(project: Project, variant: Variant, blobs: BlobStore, derived: tupl
                base_url=rendered.base_url, resources=Resources(tuple(sorted(set(files)))), code=code_version(),
                guess_toc=rendered.words > 4 * fmt.words_per_page, language=variant.language, bleed_mm=fmt.bleed_mm,
                font_families=rendered.font_families,
-               derived=tuple(Derived(str(d), print_boxes(project, d), (f"-{variant.format}.pdf", f"-{d.format}.pdf"))
+               derived=tuple(Derived(str(d), print_boxes(project, d), sibling_renames(project, variant, d))
                              for d in derived))
+
+
+def sibling_renames(project: Project, source: Variant, derived: Variant) -> tuple[tuple[str, str], ...]:
+    """The file names the source's links to other leaflets give, paired with the derived
+    variant's: a print PDF links to the print PDFs beside it, as typesetting it would."""
+    theirs, ours = sibling_files(project, source), sibling_files(project, derived)
+    return tuple((theirs[leaflet], ours[leaflet]) for leaflet in sorted(theirs) if leaflet in ours)
 
 
 def print_boxes(project: Project, variant: Variant) -> PrintBoxes:

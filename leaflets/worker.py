@@ -89,7 +89,7 @@ def derive(source: JobResult, made: Derived, job: Job) -> JobResult:
     limit, outside the source's: whatever goes wrong here fails this variant, not the source."""
     try:
         with deadline(SECONDS_PER_DERIVED):
-            pdf = add_bleed(source.pdf, made.boxes, made.variant_id, made.sibling_suffixes)
+            pdf = add_bleed(source.pdf, made.boxes, made.variant_id, dict(made.sibling_names))
             result = JobResult(made.variant_id, pdf, toc=source.toc, messages=source.messages + source.print_messages)
             verify(result, job)
             return result

@@ -19,6 +19,7 @@ first, so the added drawing starts from the default coordinate system.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from io import BytesIO
 
 import pikepdf
@@ -37,11 +38,11 @@ def set_bleed_boxes(doc: pikepdf.Pdf, bleed_pt: float) -> None:
             page.obj.BleedBox = _box(x0 - bleed_pt, y0 - bleed_pt, x1 + bleed_pt, y1 + bleed_pt)
 
 
-def add_bleed(pdf: bytes, boxes: PrintBoxes, identifier: str, siblings: tuple[str, str] | None = None) -> bytes:
+def add_bleed(pdf: bytes, boxes: PrintBoxes, identifier: str, siblings: Mapping[str, str] | None = None) -> bytes:
     """`pdf` (office pages, MediaBox at the trim) as a print-shop PDF. `identifier`: the
     variant's id, the first element of the new file's /ID (WeasyPrint's own is the source's).
-    `siblings` ("-a4.pdf", "-print.pdf"): links to other leaflets' PDFs are made to name the
-    same format's file, as typesetting this format would have."""
+    `siblings` (the source's file name of another leaflet → this variant's): links to other
+    leaflets' PDFs name the same format's file, as typesetting this format would have."""
     bleed, outer = boxes.bleed_mm * MM, (boxes.bleed_mm + boxes.marks_mm) * MM
     with pikepdf.open(BytesIO(pdf)) as doc:
         for number, page in enumerate(doc.pages):
@@ -51,14 +52,14 @@ def add_bleed(pdf: bytes, boxes: PrintBoxes, identifier: str, siblings: tuple[st
                     del page.obj[name]
             page.obj.MediaBox = _box(x0 - outer, y0 - outer, x1 + outer, y1 + outer)
             page.obj.TrimBox = _box(x0, y0, x1, y1)
-            page.obj.BleedBox = _box(x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed)
             drawing = _crop_marks(x0, y0, x1, y1, boxes) if boxes.marks_mm else b""
             if siblings:
-                _retarget_siblings(page, *siblings)
+                _retarget_siblings(page, siblings)
             if number == 0 and boxes.band_rgb:
                 drawing = _band(x0, x1, y1, boxes) + drawing
             page.contents_add(b"q\n", prepend=True)
             page.contents_add(b"\nQ\n" + drawing)
+        set_bleed_boxes(doc, bleed)
         first = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
         doc.trailer.ID = pikepdf.Array([pikepdf.String(first), pikepdf.String(first)])
         out = BytesIO()
@@ -66,17 +67,16 @@ def add_bleed(pdf: bytes, boxes: PrintBoxes, identifier: str, siblings: tuple[st
         return out.getvalue()
 
 
-def _retarget_siblings(page: pikepdf.Page, old: str, new: str) -> None:
-    """GoToR links (`postprocess.links.relative_file_links`: a bare file name) to `…old` → `…new`."""
+def _retarget_siblings(page: pikepdf.Page, names: Mapping[str, str]) -> None:
+    """GoToR links (`postprocess.links.relative_file_links`: a bare file name) to the new names."""
     for annotation in page.obj.get("/Annots", pikepdf.Array()):
         action = annotation.get("/A")
         if not isinstance(action, pikepdf.Dictionary) or action.get("/S") != pikepdf.Name.GoToR:
             continue
         spec = action.get("/F")
         name = str(spec.get("/F", "")) if isinstance(spec, pikepdf.Dictionary) else ""
-        if name.endswith(old) and "/" not in name:
-            renamed = pikepdf.String(name[: -len(old)] + new)
-            spec.F, spec.UF = renamed, renamed
+        if name in names:
+            spec.F = spec.UF = pikepdf.String(names[name])
 
 
 def _box(*values: float) -> pikepdf.Array:
